@@ -1,0 +1,118 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Same strictness as Hummingbird itself: explicit `any`, and a file sees only what it imports.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "frontdesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "frontdesk", targets: ["frontdesk"]),
+        .executable(name: "scripted-upstream", targets: ["ScriptedUpstreamServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian (libcurl4-openssl-dev, libsqlite3-dev); scripts/ensure-deps.sh installs them.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "OpenAIWire", swiftSettings: swiftSettings),
+        .target(
+            name: "Upstream",
+            dependencies: [
+                "CCurl", "OpenAIWire",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Scheduling",
+            dependencies: [
+                "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "OpenAIWire", "Scheduling",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FrontDeskApp",
+            dependencies: [
+                "Agent", "OpenAIWire", "Scheduling", "Upstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "frontdesk",
+            dependencies: [
+                "FrontDeskApp", "Agent", "Scheduling",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // A scripted fake upstream LLM served over real loopback HTTP: used by the Swift tests,
+        // the Python end-to-end tests and the benchmark. It lives under Tests/ because it is a fake.
+        .target(
+            name: "ScriptedUpstream",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/Support/ScriptedUpstream",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ScriptedUpstreamServer",
+            dependencies: [
+                "ScriptedUpstream",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Support/ScriptedUpstreamServer",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "UpstreamTests",
+            dependencies: ["Upstream", "OpenAIWire", "ScriptedUpstream"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "OpenAIWire", "Scheduling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FrontDeskAppTests",
+            dependencies: [
+                "FrontDeskApp", "Agent", "OpenAIWire", "Scheduling", "Upstream", "ScriptedUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,130 @@
+/// One `chat.completion.chunk` of a stream, with at most one choice (FrontDesk never asks for n > 1).
+public struct ChatCompletionChunk: Sendable, Hashable {
+    public var id: String
+    public var created: Int
+    public var model: String
+    public var delta: Delta?
+    public var finishReason: String?
+    /// Present only on the final usage chunk, whose `choices` is empty.
+    public var usage: Usage?
+    public var systemFingerprint: String?
+
+    /// What a chunk adds to the message being streamed.
+    public struct Delta: Sendable, Hashable {
+        public var role: String?
+        public var content: String?
+        public var refusal: String?
+        public var toolCalls: [ToolCallDelta]
+
+        public init(role: String? = nil, content: String? = nil, refusal: String? = nil, toolCalls: [ToolCallDelta] = []) {
+            self.role = role
+            self.content = content
+            self.refusal = refusal
+            self.toolCalls = toolCalls
+        }
+    }
+
+    public init(
+        id: String, created: Int, model: String, delta: Delta?, finishReason: String? = nil, usage: Usage? = nil,
+        systemFingerprint: String? = nil
+    ) {
+        self.id = id
+        self.created = created
+        self.model = model
+        self.delta = delta
+        self.finishReason = finishReason
+        self.usage = usage
+        self.systemFingerprint = systemFingerprint
+    }
+
+    /// Reads an upstream chunk leniently. Servers differ (llama.cpp, vLLM, OpenAI): missing
+    /// fields default rather than fail, and only the first choice is read.
+    public init(json: JSONValue) throws(RequestValidationError) {
+        guard case .object = json else {
+            throw RequestValidationError("The upstream sent a chunk that is not a JSON object.", param: nil)
+        }
+        var delta: Delta?
+        var finishReason: String?
+        if case .array(let choices)? = json["choices"], let choice = choices.first {
+            finishReason = choice["finish_reason"]?.stringValue
+            if case .object(let raw)? = choice["delta"] {
+                var calls: [ToolCallDelta] = []
+                if case .array(let rawCalls)? = raw["tool_calls"] {
+                    calls = rawCalls.enumerated().map { ToolCallDelta(json: $1, position: $0) }
+                }
+                delta = Delta(
+                    role: raw["role"]?.stringValue, content: raw["content"]?.stringValue,
+                    refusal: raw["refusal"]?.stringValue, toolCalls: calls)
+            }
+        }
+        self.init(
+            id: json["id"]?.stringValue ?? "", created: json["created"]?.intValue ?? 0,
+            model: json["model"]?.stringValue ?? "", delta: delta, finishReason: finishReason,
+            usage: Usage(json: json["usage"]), systemFingerprint: json["system_fingerprint"]?.stringValue)
+    }
+
+    /// The chunk as OpenAI sends it: a choice carries `delta`, `logprobs: null` and
+    /// `finish_reason` (null until the last); the usage chunk has `choices: []`.
+    public var json: JSONValue {
+        var choices: [JSONValue] = []
+        if let delta {
+            var rawDelta: [String: JSONValue] = [:]
+            if let role = delta.role { rawDelta["role"] = .string(role) }
+            if let content = delta.content {
+                rawDelta["content"] = .string(content)
+            } else if delta.role != nil || !delta.toolCalls.isEmpty {
+                rawDelta["content"] = .null
+            }
+            if let refusal = delta.refusal { rawDelta["refusal"] = .string(refusal) }
+            if !delta.toolCalls.isEmpty { rawDelta["tool_calls"] = .array(delta.toolCalls.map(\.json)) }
+            choices.append([
+                "index": 0, "delta": .object(rawDelta), "logprobs": .null,
+                "finish_reason": finishReason.map(JSONValue.string) ?? .null,
+            ])
+        }
+        var object: [String: JSONValue] = [
+            "id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(model),
+            "choices": .array(choices),
+            "system_fingerprint": systemFingerprint.map(JSONValue.string) ?? .null,
+        ]
+        if let usage { object["usage"] = usage.json }
+        return .object(object)
+    }
+}
+
+/// A fragment of a tool call inside a streamed delta. Upstreams differ in what they repeat:
+/// the name may come once or in every fragment, the whole call may come at once, and
+/// several calls may interleave, told apart only by `index`.
+public struct ToolCallDelta: Sendable, Hashable {
+    public var index: Int
+    public var id: String?
+    public var name: String?
+    public var arguments: String?
+
+    public init(index: Int, id: String? = nil, name: String? = nil, arguments: String? = nil) {
+        self.index = index
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+
+    init(json: JSONValue, position: Int) {
+        var arguments = json["function"]?["arguments"]?.stringValue
+        if arguments == nil, let object = json["function"]?["arguments"], case .object = object {
+            arguments = object.jsonString
+        }
+        self.init(
+            index: json["index"]?.intValue ?? position, id: json["id"]?.stringValue,
+            name: json["function"]?["name"]?.stringValue, arguments: arguments)
+    }
+
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["index": .int(index)]
+        if let id { object["id"] = .string(id); object["type"] = "function" }
+        var function: [String: JSONValue] = [:]
+        if let name { function["name"] = .string(name) }
+        if let arguments { function["arguments"] = .string(arguments) }
+        if !function.isEmpty { object["function"] = .object(function) }
+        return .object(object)
+    }
+}
