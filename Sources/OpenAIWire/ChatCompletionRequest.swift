@@ -124,13 +124,21 @@ public struct ChatCompletionRequest: Sendable, Hashable {
             }
         }
         for field in ["max_tokens", "max_completion_tokens", "n", "seed"] {
-            if let value = object[field], !value.isNull, value.intValue == nil {
+            if let value = object[field], !value.isNull, !isInteger(value) {
                 throw RequestValidationError("Invalid type for '\(field)': expected an integer, but got \(value.typeName).", param: field)
             }
         }
         if let value = object["user"], !value.isNull, value.stringValue == nil {
             throw RequestValidationError("Invalid type for 'user': expected a string, but got \(value.typeName).", param: "user")
         }
+    }
+
+    /// Integer-valued, whatever its size: a `seed` of `12345678901234567890` is an integer even though it
+    /// does not fit an `Int`, and it is forwarded verbatim for the upstream to judge.
+    private static func isInteger(_ value: JSONValue) -> Bool {
+        if value.intValue != nil { return true }
+        guard case .number(let literal) = value else { return false }
+        return !literal.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
     }
 
     /// The body sent upstream: pass-through fields unchanged, plus what FrontDesk decided.

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import OpenAIWire
+
+/// What a tool knows about the call it runs in. Authority (whose appointments it may touch)
+/// comes from here, never from the model's arguments.
+public struct ToolContext: Sendable {
+    public var conversationID: String
+    public var callerNumber: String?
+    public var now: Date
+    public var logger: Logger
+
+    public init(conversationID: String, callerNumber: String?, now: Date, logger: Logger) {
+        self.conversationID = conversationID
+        self.callerNumber = callerNumber
+        self.now = now
+        self.logger = logger
+    }
+}
+
+/// A failed tool call, told to the model as the tool's result so it can recover in words.
+public struct ToolFailure: Error, Sendable, Equatable {
+    /// Machine-readable: `invalid_arguments`, `not_found`, `slot_unavailable`, `unknown_tool`, …
+    public var code: String
+    public var message: String
+    public var details: JSONValue?
+
+    public init(code: String, message: String, details: JSONValue? = nil) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var json: JSONValue {
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let details { error["details"] = details }
+        return ["ok": false, "error": .object(error)]
+    }
+}
+
+/// One of FrontDesk's own tools: a schema the model sees and the code that runs it.
+public protocol AgentTool: Sendable {
+    var definition: ToolDefinition { get }
+    /// Runs the call. Arguments are already parsed JSON; validate them and throw
+    /// `ToolFailure` (e.g. `invalid_arguments` naming the field) rather than guessing.
+    func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue
+}

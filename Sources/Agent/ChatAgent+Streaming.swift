@@ -1,0 +1,105 @@
+import Logging
+import OpenAIWire
+
+extension ChatAgent {
+    /// Starts a streaming turn. Returns once the upstream has accepted the first round, so
+    /// everything that can fail before any byte is sent (unknown persona, upstream refusal,
+    /// timeout) still becomes a proper HTTP error; after that only `AgentStream.run` reports.
+    public func stream(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> AgentStream {
+        let state = try prepare(turn, logger: logger)
+        let first = try await upstream.stream(state.upstreamBody(stream: true), credential: turn.upstreamCredential, logger: logger)
+        return AgentStream(agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger)
+    }
+}
+
+/// A streaming turn whose first upstream round is open. `run` relays it to the client as one
+/// coherent stream (one id) across every internal tool round.
+public struct AgentStream: Sendable {
+    let agent: ChatAgent
+    var state: TurnState
+    let first: UpstreamChunks
+    let credential: String?
+    let logger: Logger
+
+    /// Relays the turn, calling `emit` for every chunk the client should get, in order.
+    /// Awaiting `emit` is the backpressure: a slow client slows the relay, not memory.
+    /// - Throws: `AgentError` when the upstream fails mid-turn (the caller then sends an SSE
+    ///   error event), or whatever `emit` throws when the client has gone away.
+    public func run(_ emit: (ChatCompletionChunk) async throws -> Void) async throws {
+        var state = self.state
+        try await emit(state.chunk(.init(role: "assistant", content: "")))
+        var spoken = false
+        var usage: Usage?
+        var chunks = first
+        for round in 0... {
+            var assembler = ToolCallAssembler()
+            var text = ""
+            var finishReason: String?
+            do {
+                for try await chunk in chunks {
+                    if let roundUsage = chunk.usage { usage = (usage ?? Usage()) + roundUsage }
+                    if let delta = chunk.delta {
+                        if let content = delta.content, !content.isEmpty {
+                            text += content
+                            spoken = true
+                            try await emit(state.chunk(.init(content: content)))
+                        }
+                        for call in delta.toolCalls { assembler.add(call) }
+                    }
+                    if let reason = chunk.finishReason { finishReason = reason }
+                }
+            } catch let error as AgentError {
+                throw error
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                throw AgentError.upstreamInterrupted("The upstream stream failed: \(error)")
+            }
+
+            let calls = assembler.calls(idPrefix: "call_\(state.id.suffix(8))_")
+            let (ours, client) = agent.tools.partition(calls, clientTools: state.clientToolNames)
+            if ours.isEmpty {
+                try await emitClientCalls(client, state: state, emit: emit)
+                let reason = client.isEmpty ? (finishReason ?? "stop") : "tool_calls"
+                try await finish(reason, usage: usage, state: state, emit: emit)
+                return
+            }
+            if round >= agent.configuration.maxToolRounds {
+                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
+                try await emit(state.chunk(.init(content: (spoken ? " " : "") + state.persona.fallback)))
+                try await finish("stop", usage: usage, state: state, emit: emit)
+                return
+            }
+            if !spoken, let filler = state.persona.filler {
+                // The caller would otherwise hear silence while the tools run.
+                try await emit(state.chunk(.init(content: filler + " ")))
+                spoken = true
+            }
+            let answer = ChatCompletion(
+                id: state.id, created: state.created, model: state.responseModel, content: text.isEmpty ? nil : text,
+                toolCalls: calls, finishReason: "tool_calls")
+            await state.runTools(ours, alongside: answer, tools: agent.tools)
+            if !client.isEmpty {
+                try await emitClientCalls(client, state: state, emit: emit)
+                try await finish("tool_calls", usage: usage, state: state, emit: emit)
+                return
+            }
+            chunks = try await agent.upstream.stream(state.upstreamBody(stream: true), credential: credential, logger: logger)
+        }
+    }
+
+    private func emitClientCalls(_ calls: [ToolCall], state: TurnState, emit: (ChatCompletionChunk) async throws -> Void) async throws {
+        guard !calls.isEmpty else { return }
+        let deltas = calls.enumerated().map { index, call in
+            ToolCallDelta(index: index, id: call.id, name: call.name, arguments: call.arguments)
+        }
+        try await emit(state.chunk(.init(toolCalls: deltas)))
+    }
+
+    private func finish(_ reason: String, usage: Usage?, state: TurnState, emit: (ChatCompletionChunk) async throws -> Void) async throws {
+        try await emit(state.chunk(.init(), finishReason: reason))
+        if state.request.includeUsage {
+            try await emit(state.chunk(nil, usage: usage ?? Usage()))
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import OpenAIWire
+
+/// Runs one turn of a call: renders the persona into the system message, asks the upstream
+/// model, executes the model's calls to FrontDesk's own tools and asks again, until the model
+/// answers in words or calls a tool the client must run.
+///
+/// `complete` serves JSON clients; `stream` (in `ChatAgent+Streaming`) serves voice, where
+/// text goes out as soon as it arrives.
+public final class ChatAgent: Sendable {
+    let personas: PersonaStore
+    let prompts: PromptAssembler
+    let upstream: any ChatUpstream
+    let tools: ToolRegistry
+    let configuration: AgentConfiguration
+    let now: @Sendable () -> Date
+
+    public init(
+        personas: PersonaStore, prompts: PromptAssembler, upstream: any ChatUpstream, tools: ToolRegistry,
+        configuration: AgentConfiguration, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.personas = personas
+        self.prompts = prompts
+        self.upstream = upstream
+        self.tools = tools
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// The names a client can select through `model` (`frontdesk/<persona>`).
+    public func modelIDs() -> [String] { personas.names().map { "frontdesk/\($0)" } }
+
+    /// The system message a turn would get right now: what `frontdesk persona render` prints.
+    public func renderSystemMessage(persona name: String, callerNumber: String?, logger: Logger) throws(AgentError) -> String {
+        try prompts.render(personas.persona(named: name), now: now(), callerNumber: callerNumber, logger: logger)
+    }
+
+    /// Answers a turn as one `chat.completion`.
+    public func complete(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> ChatCompletion {
+        var state = try prepare(turn, logger: logger)
+        var usage: Usage?
+        for round in 0... {
+            let answer = try await upstream.complete(state.upstreamBody(stream: false), credential: turn.upstreamCredential, logger: logger)
+            if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
+            let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
+            if ours.isEmpty {
+                return state.completion(content: answer.content, toolCalls: client, refusal: answer.refusal,
+                                        finishReason: client.isEmpty ? answer.finishReason : "tool_calls", usage: usage)
+            }
+            if round >= configuration.maxToolRounds {
+                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
+                return state.completion(content: state.persona.fallback, toolCalls: [], refusal: nil, finishReason: "stop", usage: usage)
+            }
+            await state.runTools(ours, alongside: answer, tools: tools)
+            if !client.isEmpty {
+                return state.completion(content: answer.content, toolCalls: client, refusal: nil, finishReason: "tool_calls", usage: usage)
+            }
+        }
+        fatalError("unreachable: the loop returns")
+    }
+
+    /// Everything a turn decides before its first upstream call.
+    func prepare(_ turn: ChatTurn, logger: Logger) throws(AgentError) -> TurnState {
+        let persona = try personas.persona(named: turn.personaName ?? configuration.defaultPersona)
+        let date = now()
+        let system = try prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
+
+        var messages = [ChatMessage.system(system)]
+        for message in turn.request.messages {
+            if configuration.personaMode == .replace, message.role == .system || message.role == .developer { continue }
+            messages.append(message)
+        }
+        let clientTools = turn.request.tools
+        let clientNames = Set(clientTools.map(\.name))
+        // A client tool shadows ours of the same name: the client asked for it explicitly.
+        let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames))
+        let conversationID = ConversationKey.make(callID: turn.callID, messages: turn.request.messages)
+        return TurnState(
+            id: "chatcmpl-" + Self.randomID(),
+            created: Int(date.timeIntervalSince1970),
+            responseModel: turn.request.model ?? persona.model ?? configuration.upstreamModel,
+            upstreamModel: persona.model ?? configuration.upstreamModel,
+            messages: messages,
+            tools: clientTools + ourTools,
+            clientToolNames: clientNames,
+            persona: persona,
+            request: turn.request,
+            context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger))
+    }
+
+    static func randomID() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+}
+
+/// The evolving state of one turn across its tool rounds.
+struct TurnState: Sendable {
+    let id: String
+    let created: Int
+    let responseModel: String
+    let upstreamModel: String
+    var messages: [ChatMessage]
+    let tools: [ToolDefinition]
+    let clientToolNames: Set<String>
+    let persona: Persona
+    let request: ChatCompletionRequest
+    let context: ToolContext
+
+    func upstreamBody(stream: Bool) -> JSONValue {
+        request.upstreamBody(model: upstreamModel, messages: messages, tools: tools, stream: stream)
+    }
+
+    /// Executes our calls and appends the assistant message and one `tool` message per call,
+    /// so the next upstream request shows the model what it asked and what came back.
+    mutating func runTools(_ ours: [ToolCall], alongside answer: ChatCompletion, tools: ToolRegistry) async {
+        let outcomes = await tools.execute(ours, disabled: persona.disabledTools, context: context)
+        messages.append(.assistant(answer.content, toolCalls: answer.toolCalls))
+        for outcome in outcomes {
+            messages.append(.tool(callID: outcome.call.id, content: outcome.content))
+        }
+        // A client call in the same message gets no result from us; the client answers it.
+    }
+
+    func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {
+        ChatCompletion(
+            id: id, created: created, model: responseModel, content: content, toolCalls: toolCalls, refusal: refusal,
+            finishReason: finishReason, usage: usage)
+    }
+
+    func chunk(_ delta: ChatCompletionChunk.Delta?, finishReason: String? = nil, usage: Usage? = nil) -> ChatCompletionChunk {
+        ChatCompletionChunk(id: id, created: created, model: responseModel, delta: delta, finishReason: finishReason, usage: usage)
+    }
+}

@@ -1,0 +1,29 @@
+import OpenAIWire
+
+/// One turn of a call as the agent sees it: the client's request plus what the edge learned
+/// about the call. The caller's number is authority (it decides whose appointments tools may
+/// touch), so only the edge sets it, from the telephony metadata or a trusted header.
+public struct ChatTurn: Sendable {
+    public var request: ChatCompletionRequest
+    /// The persona explicitly asked for (header, query or model id); nil means the configured default.
+    public var personaName: String?
+    /// The caller's phone number in E.164, when the telephony provider told us.
+    public var callerNumber: String?
+    /// The telephony call id, when present; otherwise the conversation is identified by its history.
+    public var callID: String?
+    /// The client's bearer token, forwarded upstream only when configured to.
+    public var upstreamCredential: String?
+    public var requestID: String
+
+    public init(
+        request: ChatCompletionRequest, personaName: String? = nil, callerNumber: String? = nil, callID: String? = nil,
+        upstreamCredential: String? = nil, requestID: String
+    ) {
+        self.request = request
+        self.personaName = personaName
+        self.callerNumber = callerNumber
+        self.callID = callID
+        self.upstreamCredential = upstreamCredential
+        self.requestID = requestID
+    }
+}

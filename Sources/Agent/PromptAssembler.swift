@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Renders a persona into the system message of one turn: the template filled with live
+/// business context (local now, hours, services, providers, locations), the caller and the
+/// next open slots.
+///
+/// Business facts change only when an operator imports a profile, but they are read on every
+/// turn; they are cached for a short time-to-live so a turn does not query the calendar for them.
+public final class PromptAssembler: Sendable {
+    /// Every placeholder a persona may use. Anything else is reported by `persona check`.
+    public static let knownPlaceholders: [String] = [
+        "business_name", "now_local", "today", "timezone", "business_hours", "services", "providers", "locations",
+        "business_phone", "business_address", "faq", "caller_number", "caller_context", "open_slots",
+    ]
+
+    private let source: any BusinessFactsSource
+    private let factsTTL: TimeInterval
+    private let cachedFacts = Mutex<(fetched: Date, facts: BusinessFacts)?>(nil)
+    private let cachedSlots = Mutex<(fetched: Date, slots: [String])?>(nil)
+    private let openSlotCount: Int
+
+    public init(source: any BusinessFactsSource, factsTTL: Duration = .seconds(2), openSlotCount: Int = 4) {
+        self.source = source
+        let (seconds, attoseconds) = factsTTL.components
+        self.factsTTL = Double(seconds) + Double(attoseconds) / 1e18
+        self.openSlotCount = openSlotCount
+    }
+
+    /// Placeholders used by a template that the renderer does not know.
+    public static func unknownPlaceholders(in persona: Persona) -> [String] {
+        persona.template.placeholders.filter { !knownPlaceholders.contains($0) }
+    }
+
+    /// The business facts, from cache when fresh. A failing calendar falls back to the last
+    /// facts it gave, so a brief database hiccup does not take calls down.
+    public func facts(now: Date) throws(AgentError) -> BusinessFacts {
+        if let cached = cachedFacts.withLock({ $0 }), now.timeIntervalSince(cached.fetched) < factsTTL,
+            now >= cached.fetched
+        {
+            return cached.facts
+        }
+        do {
+            let facts = try source.businessFacts(now: now)
+            cachedFacts.withLock { $0 = (now, facts) }
+            return facts
+        } catch {
+            if let stale = cachedFacts.withLock({ $0 }) { return stale.facts }
+            throw .contextUnavailable("The business profile could not be read: \(error)")
+        }
+    }
+
+    /// The next open slots, cached like the facts: they are a hint for the model, which must
+    /// still check availability before booking, so a two-second-old list is fine.
+    private func openSlots(now: Date, logger: Logger) -> [String] {
+        if let cached = cachedSlots.withLock({ $0 }), now.timeIntervalSince(cached.fetched) < factsTTL, now >= cached.fetched {
+            return cached.slots
+        }
+        do {
+            let slots = try source.openSlotSummary(now: now, limit: openSlotCount)
+            cachedSlots.withLock { $0 = (now, slots) }
+            return slots
+        } catch {
+            logger.error("open slot lookup failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    /// The values of every known placeholder for this moment and caller.
+    public func values(now: Date, callerNumber: String?, logger: Logger) throws(AgentError) -> [String: String] {
+        let facts = try facts(now: now)
+        let local = LocalTime(timeZone: facts.timeZone)
+        var callerContext: String
+        if let callerNumber {
+            do {
+                callerContext =
+                    try source.callerSummary(phone: callerNumber, now: now)
+                    ?? "The caller's number (\(callerNumber)) does not match a patient on file. Before discussing or changing any appointment, verify who they are by full name and date of birth."
+            } catch {
+                logger.error("caller lookup failed", metadata: ["error": "\(error)"])
+                callerContext = "The caller could not be looked up right now. Verify who they are by full name and date of birth before discussing or changing any appointment."
+            }
+        } else {
+            callerContext = "The caller's number is unknown. Before discussing or changing any appointment, verify who they are by full name and date of birth."
+        }
+        let openSlots = openSlots(now: now, logger: logger)
+        return [
+            "business_name": facts.name,
+            "now_local": local.long(now),
+            "today": local.isoDate(now),
+            "timezone": facts.timeZone.identifier,
+            "business_hours": Self.lines(facts.hours, empty: "Hours are not on file; offer to check with the team."),
+            "services": Self.lines(facts.services, empty: "No services are on file."),
+            "providers": Self.lines(facts.providers, empty: "No providers are on file."),
+            "locations": Self.lines(facts.locations, empty: "No locations are on file."),
+            "business_phone": facts.phone ?? "not on file",
+            "business_address": facts.address ?? "not on file",
+            "faq": Self.lines(facts.faq, empty: "No frequently asked questions are on file."),
+            "caller_number": callerNumber ?? "unknown",
+            "caller_context": callerContext,
+            "open_slots": Self.lines(openSlots, empty: "No open slots were found in the coming days; use the tools to search further ahead."),
+        ]
+    }
+
+    /// The system message for a turn.
+    public func render(_ persona: Persona, now: Date, callerNumber: String?, logger: Logger) throws(AgentError) -> String {
+        persona.template.render(try values(now: now, callerNumber: callerNumber, logger: logger))
+    }
+
+    private static func lines(_ items: [String], empty: String) -> String {
+        items.isEmpty ? empty : items.map { "- \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,52 @@
+import HTTPTypes
+import Hummingbird
+import Foundation
+
+/// A1: when `FRONTDESK_API_KEYS` is set, every `/v1/*` request must carry one of them as a
+/// bearer token; anything else is a 401 before any work (or upstream call) happens.
+/// The bearer itself is remembered only for `UPSTREAM_FORWARD_CLIENT_KEY` and never logged.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = FrontDeskRequestContext
+    let keys: [[UInt8]]
+
+    init(keys: [String]) {
+        self.keys = keys.map { Array($0.utf8) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let bearer = Self.bearerToken(request.headers[.authorization])
+        context.clientBearer = bearer
+        if !keys.isEmpty {
+            guard let bearer, keys.contains(where: { Self.constantTimeEquals($0, Array(bearer.utf8)) }) else {
+                var error = OpenAIHTTPError(
+                    status: .unauthorized,
+                    message: bearer == nil
+                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'; keys are configured in FRONTDESK_API_KEYS."
+                        : "Incorrect API key provided.",
+                    type: "invalid_request_error", code: "invalid_api_key")
+                error.headers[.wwwAuthenticate] = "Bearer"
+                throw error
+            }
+            context.isAuthenticated = true
+        }
+        return try await next(request, context)
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Compares without an early exit, so response time does not reveal how much of a key matched.
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference = UInt8(truncatingIfNeeded: lhs.count ^ rhs.count)
+        for index in 0..<max(lhs.count, rhs.count) {
+            let left = index < lhs.count ? lhs[index] : 0
+            let right = index < rhs.count ? rhs[index] : 0
+            difference |= left ^ right
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,84 @@
+import Agent
+import Foundation
+import Hummingbird
+import Logging
+import Scheduling
+import Upstream
+
+/// Everything the service runs on, built once: the calendar, the upstream client, the agent.
+/// `serve`, `persona render` and the tests all build through here, so they cannot drift apart.
+public struct FrontDeskServices: Sendable {
+    public let configuration: AppConfiguration
+    public let book: AppointmentBook
+    public let personas: PersonaStore
+    public let agent: ChatAgent
+    let curl: CurlUpstreamClient?
+
+    /// - Parameter upstream: replaces the libcurl upstream (tests of the agent loop only).
+    public init(configuration: AppConfiguration, logger: Logger, upstream: (any ChatUpstream)? = nil) throws {
+        self.configuration = configuration
+        let book = try AppointmentBook(path: configuration.databasePath)
+        self.book = book
+        let personas = PersonaStore(directory: URL(fileURLWithPath: configuration.personasDirectory))
+        self.personas = personas
+
+        var curl: CurlUpstreamClient?
+        let chatUpstream: any ChatUpstream
+        if let upstream {
+            chatUpstream = upstream
+        } else if configuration.upstreamIsConfigured {
+            let client = try CurlUpstreamClient(
+                configuration: UpstreamConfiguration(
+                    baseURLs: [configuration.upstreamBaseURL] + configuration.fallbackBaseURLs,
+                    connectTimeout: configuration.connectTimeout, firstByteTimeout: configuration.firstByteTimeout,
+                    totalTimeout: configuration.totalTimeout, retryDeadline: configuration.retryDeadline,
+                    maxRetries: configuration.maxRetries),
+                logger: logger)
+            curl = client
+            chatUpstream = CurlChatUpstream(
+                client: client, apiKey: configuration.upstreamAPIKey,
+                secrets: [configuration.upstreamAPIKey].compactMap { $0 } + configuration.apiKeys)
+        } else {
+            chatUpstream = UnconfiguredUpstream()
+        }
+        self.curl = curl
+        self.agent = ChatAgent(
+            personas: personas,
+            prompts: PromptAssembler(source: CalendarFacts(book: book)),
+            upstream: chatUpstream,
+            tools: ToolRegistry([]),
+            configuration: AgentConfiguration(
+                upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
+                personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds))
+    }
+
+    /// Stops the libcurl driver thread.
+    public func shutdown() {
+        curl?.shutdown()
+    }
+}
+
+/// Builds the HTTP application around the services.
+public func buildApplication(
+    services: FrontDeskServices, logger: Logger
+) -> some ApplicationProtocol {
+    let configuration = services.configuration
+    let router = Router(context: FrontDeskRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: OpenAIErrorMiddleware(routes: [
+        "/health": [.get], "/v1/models": [.get], "/v1/chat/completions": [.post],
+    ]))
+    HealthController(book: services.book, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
+
+    let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+    ModelsController(agent: services.agent, upstreamModel: configuration.upstreamModel, startedAt: Int(Date().timeIntervalSince1970))
+        .addRoutes(to: v1)
+    ChatCompletionsController(
+        agent: services.agent, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
+    ).addRoutes(to: v1)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "FrontDesk"),
+        logger: logger)
+}

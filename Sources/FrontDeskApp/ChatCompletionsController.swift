@@ -1,0 +1,104 @@
+import Agent
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAIWire
+
+/// `POST /v1/chat/completions`: HTTP in, a `ChatTurn` to the agent, JSON or SSE out.
+/// Nothing past this type knows about HTTP.
+struct ChatCompletionsController: Sendable {
+    let agent: ChatAgent
+    let maxBodyBytes: Int
+    let forwardClientKey: Bool
+
+    static let personaHeader = HTTPField.Name("X-FrontDesk-Persona")!
+    static let callerHeader = HTTPField.Name("X-FrontDesk-Caller")!
+
+    func addRoutes(to group: RouterGroup<FrontDeskRequestContext>) {
+        group.post("chat/completions", use: create)
+    }
+
+    @Sendable func create(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        let turn = try await decodeTurn(request, context: context)
+        let personaParam = turn.personaParam
+        if turn.turn.request.stream {
+            let stream: AgentStream
+            do {
+                stream = try await agent.stream(turn.turn, logger: context.logger)
+            } catch {
+                throw OpenAIHTTPError(error, personaParam: personaParam)
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
+                body: ResponseBody { writer in
+                    do {
+                        try await stream.run { chunk in
+                            try await writer.write(ByteBuffer(bytes: ServerSentEvent.data(chunk.json)))
+                        }
+                    } catch let error as AgentError {
+                        // The 200 has gone out: the failure is reported inside the stream, and
+                        // [DONE] still ends it so no client mistakes it for a silent success.
+                        context.logger.warning("stream failed", metadata: ["error": "\(error)"])
+                        let body = OpenAIHTTPError(error, personaParam: personaParam).body
+                        try await writer.write(ByteBuffer(bytes: ServerSentEvent.data(body.json)))
+                    }
+                    try await writer.write(ByteBuffer(bytes: ServerSentEvent.done))
+                    try await writer.finish(nil)
+                })
+        }
+        let completion: ChatCompletion
+        do {
+            completion = try await agent.complete(turn.turn, logger: context.logger)
+        } catch {
+            throw OpenAIHTTPError(error, personaParam: personaParam)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: completion.json.serialized())))
+    }
+
+    /// Reads and validates the body, and decides persona and caller.
+    private func decodeTurn(_ request: Request, context: FrontDeskRequestContext) async throws -> (turn: ChatTurn, personaParam: String?) {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw OpenAIHTTPError(
+                status: .contentTooLarge,
+                message: "The request body is larger than the limit of \(maxBodyBytes) bytes (MAX_BODY_BYTES).",
+                type: "invalid_request_error", code: "request_too_large")
+        }
+        let parsed: ChatCompletionRequest
+        do {
+            parsed = try ChatCompletionRequest(body: body.readableBytesView)
+        } catch {
+            throw OpenAIHTTPError(error)
+        }
+
+        // Selection order: header → query → model id → configured default.
+        var persona: String?
+        var personaParam: String?
+        if let header = request.headers[Self.personaHeader], !header.isEmpty {
+            persona = header
+        } else if let query = request.uri.queryParameters.get("persona"), !query.isEmpty {
+            persona = query
+            personaParam = "persona"
+        } else if let model = parsed.model, model.hasPrefix("frontdesk/") {
+            persona = String(model.dropFirst("frontdesk/".count))
+            personaParam = "model"
+        }
+
+        let telephony = TelephonyContext(
+            telephony: parsed.telephony,
+            trustedCallerHeader: context.isAuthenticated ? request.headers[Self.callerHeader] : nil)
+        let turn = ChatTurn(
+            request: parsed, personaName: persona, callerNumber: telephony.callerNumber, callID: telephony.callID,
+            upstreamCredential: forwardClientKey ? context.clientBearer : nil, requestID: context.requestID)
+        context.logger.debug(
+            "turn", metadata: ["persona": "\(persona ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))", "stream": "\(parsed.stream)"])
+        return (turn, personaParam)
+    }
+}

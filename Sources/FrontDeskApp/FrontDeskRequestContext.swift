@@ -1,0 +1,25 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Per-request state: the request id for logs and responses, and whether the request proved
+/// one of our API keys (only then is the `X-FrontDesk-Caller` header trusted). The body size
+/// limit is applied by the controller, which knows the configured `MAX_BODY_BYTES`.
+public struct FrontDeskRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var requestID: String
+    public var isAuthenticated = false
+    public var clientBearer: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.requestID = RequestID.make()
+    }
+}
+
+enum RequestID {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "req_" + String(generator.next() as UInt64, radix: 36) + String(generator.next() as UInt32, radix: 36)
+    }
+}

@@ -1,0 +1,65 @@
+import Agent
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OpenAIWire
+
+/// The one place an error becomes HTTP: a status plus OpenAI's error JSON. Every failure a
+/// client can see, from a malformed body to an upstream timeout, is rendered from this.
+public struct OpenAIHTTPError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let body: OpenAIErrorBody
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil, code: String? = nil) {
+        self.status = status
+        self.body = OpenAIErrorBody(message: message, type: type, param: param, code: code)
+    }
+
+    public init(status: HTTPResponse.Status, body: OpenAIErrorBody) {
+        self.status = status
+        self.body = body
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = self.headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.json.serialized())))
+    }
+
+    static func invalidRequest(_ message: String, param: String? = nil, code: String? = nil) -> OpenAIHTTPError {
+        OpenAIHTTPError(status: .badRequest, message: message, type: "invalid_request_error", param: param, code: code)
+    }
+}
+
+extension OpenAIHTTPError {
+    init(_ error: RequestValidationError) {
+        self = .invalidRequest(error.message, param: error.param)
+    }
+
+    /// Maps the agent's errors. Upstream 4xx keep their status and message; upstream failures
+    /// become 502, timeouts 504; a missing upstream configuration is 503 and says what to set.
+    init(_ error: AgentError, personaParam: String?) {
+        switch error {
+        case .unknownPersona(let name, let known):
+            self = .invalidRequest(
+                "Unknown persona '\(name)'. Known personas: \(known.joined(separator: ", ")).", param: personaParam,
+                code: "persona_not_found")
+        case .upstreamNotConfigured:
+            self.init(
+                status: .serviceUnavailable,
+                message: "No upstream LLM is configured. Set UPSTREAM_API_KEY (or OPENAI_API_KEY) for OpenAI, or UPSTREAM_BASE_URL for a self-hosted OpenAI-compatible server, or UPSTREAM_FORWARD_CLIENT_KEY=true to use the caller's bearer token upstream.",
+                type: "server_error", code: "upstream_not_configured")
+        case .upstreamRejected(let status, let body):
+            self.init(status: HTTPResponse.Status(code: status), body: body)
+        case .upstreamUnavailable(let message):
+            self.init(status: .badGateway, message: message, type: "server_error", code: "upstream_unavailable")
+        case .upstreamTimeout(let message):
+            self.init(status: .gatewayTimeout, message: message, type: "server_error", code: "upstream_timeout")
+        case .upstreamInterrupted(let message):
+            self.init(status: .badGateway, message: message, type: "server_error", code: "upstream_interrupted")
+        case .contextUnavailable(let message):
+            self.init(status: .serviceUnavailable, message: message, type: "server_error", code: "calendar_unavailable")
+        }
+    }
+}

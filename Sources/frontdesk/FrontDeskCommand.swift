@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `frontdesk` command: the server and the operator's tools around it.
+@main
+struct FrontDeskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frontdesk",
+        abstract: "An OpenAI-compatible AI receptionist backend with a SQLite calendar.",
+        subcommands: [
+            ServeCommand.self, PersonaCommand.self,
+        ],
+        defaultSubcommand: ServeCommand.self)
+}

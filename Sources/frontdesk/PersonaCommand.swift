@@ -1,0 +1,56 @@
+import Agent
+import ArgumentParser
+import Foundation
+import FrontDeskApp
+import Logging
+
+/// `frontdesk persona render NAME` / `frontdesk persona check`: preview and lint persona files.
+struct PersonaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "persona", abstract: "Preview and check persona files.",
+        subcommands: [Render.self, Check.self])
+
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the exact system message a request would get now.")
+        @Argument(help: "Persona name (a file personas/NAME.txt).") var name: String
+        @Option(help: "Render as if this number were calling (E.164).") var caller: String?
+        @OptionGroup var db: DatabaseOptions
+
+        func run() throws {
+            var configuration = try AppConfiguration.load(profile: db.env)
+            configuration.databasePath = try db.resolvedPath()
+            let logger = Logger(label: "frontdesk")
+            let services = try FrontDeskServices(configuration: configuration, logger: logger)
+            defer { services.shutdown() }
+            do {
+                print(try services.agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Report unknown placeholders in every persona; exits non-zero if any.")
+        @Option(help: "Which env/.env.<name> file to read.") var env: String = "local"
+
+        func run() throws {
+            let configuration = try AppConfiguration.load(profile: env)
+            let store = PersonaStore(directory: URL(fileURLWithPath: configuration.personasDirectory))
+            var problems = 0
+            for name in store.names() {
+                let persona = try store.persona(named: name)
+                let unknown = PromptAssembler.unknownPlaceholders(in: persona)
+                if unknown.isEmpty {
+                    print("\(name): ok")
+                } else {
+                    problems += unknown.count
+                    print("\(name): unknown placeholder(s) \(unknown.map { "{{\($0)}}" }.joined(separator: ", ")); known: \(PromptAssembler.knownPlaceholders.joined(separator: ", "))")
+                }
+            }
+            if problems > 0 { throw ExitCode(1) }
+        }
+    }
+}
