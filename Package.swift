@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "OpenAIWire", "Scheduling"],
+            dependencies: ["Agent", "OpenAIWire", "Scheduling", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -115,6 +115,9 @@ let package = Package(
                 "FrontDeskApp", "Agent", "OpenAIWire", "Scheduling", "Upstream", "ScriptedUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

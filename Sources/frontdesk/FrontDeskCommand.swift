@@ -7,7 +7,7 @@ struct FrontDeskCommand: AsyncParsableCommand {
         commandName: "frontdesk",
         abstract: "An OpenAI-compatible AI receptionist backend with a SQLite calendar.",
         subcommands: [
-            ServeCommand.self, PersonaCommand.self,
+            ServeCommand.self, PersonaCommand.self, SeedCommand.self, ImportCommand.self, AppointmentsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

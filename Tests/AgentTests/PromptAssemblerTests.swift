@@ -1,0 +1,73 @@
+import Agent
+import Foundation
+import Logging
+import Scheduling
+import Testing
+
+@Suite("The system message carries live context from a real calendar")
+struct PromptAssemblerTests {
+    static func seededBook() throws -> AppointmentBook {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prompt-\(UUID().uuidString).sqlite").path
+        let book = try AppointmentBook(path: path)
+        _ = try book.seedDemoIfEmpty(now: Date())
+        return book
+    }
+
+    static let template = Persona(name: "t", text: """
+        {{business_name}} | {{now_local}} | {{today}} | {{timezone}}
+        HOURS
+        {{business_hours}}
+        SERVICES
+        {{services}}
+        PROVIDERS
+        {{providers}}
+        LOCATIONS
+        {{locations}}
+        CALLER {{caller_number}}: {{caller_context}}
+        SLOTS
+        {{open_slots}}
+        """)
+
+    @Test func everyKnownPlaceholderIsFilledFromTheCalendar() throws {
+        let assembler = PromptAssembler(source: CalendarFacts(book: try Self.seededBook()))
+        let now = Date()
+        let text = try assembler.render(Self.template, now: now, callerNumber: nil, logger: Logger(label: "t"))
+        #expect(!text.contains("{{"))
+        #expect(text.hasPrefix("Bright Smile Dental | "))
+        #expect(text.contains("America/New_York"))
+        #expect(text.contains("Teeth cleaning — 60 minutes"))
+        #expect(text.contains("Dr. Anika Patel, DDS"))
+        #expect(text.contains("Downtown office: Monday–Friday 8:00 AM–6:00 PM"))
+        #expect(text.contains("CALLER unknown: The caller's number is unknown"))
+        let slots = text.components(separatedBy: "SLOTS\n").last ?? ""
+        #expect(slots.split(separator: "\n").count >= 1)
+        #expect(slots.contains(" at "))
+    }
+
+    @Test func aRecognisedCallerIsNamedWithTheirNextAppointmentAndAStrangerMustBeVerified() throws {
+        let book = try Self.seededBook()
+        let assembler = PromptAssembler(source: CalendarFacts(book: book))
+        let emily = try #require(try book.patient(byPhone: "+12125550101"))
+        let known = try assembler.render(Self.template, now: Date(), callerNumber: "+12125550101", logger: Logger(label: "t"))
+        #expect(known.contains("\(emily.firstName) \(emily.lastName)"))
+        if let next = try book.nextAppointment(forPatient: emily.id, after: Date()) {
+            #expect(known.contains("appointment id \(next.id)"))
+        }
+        let stranger = try assembler.render(Self.template, now: Date(), callerNumber: "+19998887777", logger: Logger(label: "t"))
+        #expect(stranger.contains("does not match a patient on file"))
+        #expect(stranger.contains("full name and date of birth"))
+    }
+
+    @Test func everyShippedPersonaUsesOnlyKnownPlaceholders() throws {
+        let personas = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("personas")
+        let store = PersonaStore(directory: personas)
+        #expect(store.names() == ["default", "dental_office", "medical_clinic", "salon_spa"])
+        for name in store.names() {
+            let persona = try store.persona(named: name)
+            #expect(PromptAssembler.unknownPlaceholders(in: persona).isEmpty, "\(name)")
+            #expect(persona.template.placeholders.contains("now_local"), "\(name)")
+            #expect(persona.filler != nil, "\(name) should define a filler phrase")
+        }
+    }
+}
