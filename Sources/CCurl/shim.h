@@ -19,6 +19,7 @@ static inline CURLcode fd_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) {
 static inline size_t fd_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 static inline int fd_pause_cont(void) { return CURLPAUSE_CONT; }
 static inline int fd_error_size(void) { return CURL_ERROR_SIZE; }
+static inline long fd_global_default(void) { return CURL_GLOBAL_DEFAULT; }
 
 // CURLMsg's `data` is a union; reading the result through C keeps the Swift side free of layout guesses.
 static inline CURLcode fd_msg_result(const CURLMsg *m) { return m->data.result; }
