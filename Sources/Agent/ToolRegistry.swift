@@ -11,10 +11,13 @@ import OpenAIWire
 public struct ToolRegistry: Sendable {
     private let tools: [String: any AgentTool]
     private let order: [String]
+    private let audit: (any ToolAuditSink)?
 
-    public init(_ tools: [any AgentTool]) {
+    /// - Parameter audit: told about every call this registry answers, once, with its outcome.
+    public init(_ tools: [any AgentTool], audit: (any ToolAuditSink)? = nil) {
         self.tools = Dictionary(tools.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = tools.map(\.definition.name)
+        self.audit = audit
     }
 
     public var names: [String] { order }
@@ -69,7 +72,9 @@ public struct ToolRegistry: Sendable {
                 ToolFailure(code: "unknown_tool", message: "There is no tool named '\(call.name)'. Available tools: \(available.isEmpty ? "none" : available)."))
         }
         let elapsed = ContinuousClock.now - started
-        return ToolOutcome(call: call, result: result, duration: elapsed)
+        let outcome = ToolOutcome(call: call, result: result, duration: elapsed)
+        audit?.record(outcome, context: context)
+        return outcome
     }
 }
 

@@ -46,7 +46,10 @@ public struct FrontDeskServices: Sendable {
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(book: book)),
             upstream: chatUpstream,
-            tools: ToolRegistry([]),
+            // One authority per process: a caller verified by one tool is verified for the others.
+            tools: ToolRegistry(
+                AppointmentTools.all(book: book, authority: CallerAuthority(book: book)),
+                audit: AppointmentBookAuditSink(book: book)),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds))

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import OpenAIWire
+import Scheduling
+
+/// Writes each tool outcome as one row of the book's append-only audit table: conversation,
+/// tool call id, tool, arguments with phone numbers and dates of birth masked, outcome code,
+/// duration in milliseconds.
+public struct AppointmentBookAuditSink: ToolAuditSink {
+    let book: AppointmentBook
+
+    public init(book: AppointmentBook) { self.book = book }
+
+    public func record(_ outcome: ToolOutcome, context: ToolContext) {
+        let (seconds, attoseconds) = outcome.duration.components
+        let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        let entry = AuditEntry(
+            conversationID: context.conversationID, toolCallID: outcome.call.id, toolName: outcome.call.name,
+            arguments: Self.maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
+            durationMilliseconds: milliseconds, createdAt: context.now)
+        do {
+            try book.appendAudit(entry)
+        } catch {
+            context.logger.error("could not write the tool audit row", metadata: ["tool": "\(outcome.call.name)", "error": "\(error)"])
+        }
+    }
+
+    /// The arguments as compact JSON with personal data masked. Text that is not JSON is not
+    /// stored at all (it could hold anything): only its length.
+    public static func maskedArguments(_ raw: String) -> String {
+        guard let parsed = try? JSONValue(parsing: raw) else {
+            return JSONValue.object(["unparseable_characters": .int(raw.count)]).jsonString
+        }
+        return mask(parsed).jsonString
+    }
+
+    static func mask(_ value: JSONValue, key: String? = nil) -> JSONValue {
+        switch value {
+        case .object(let members):
+            return .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, mask($0.value, key: $0.key)) }))
+        case .array(let items):
+            return .array(items.map { mask($0, key: key) })
+        case .string(let text) where key.map(isSensitive) == true:
+            return .string(masked(text))
+        case .number(let literal) where key.map(isSensitive) == true:
+            return .string(masked(literal))
+        default:
+            return value
+        }
+    }
+
+    private static func isSensitive(_ key: String) -> Bool {
+        let lowered = key.lowercased()
+        return lowered.contains("phone") || lowered.contains("birth") || lowered == "dob" || lowered.contains("number")
+    }
+
+    /// Keeps the last two characters so staff can tell two attempts apart; masks the rest.
+    private static func masked(_ text: String) -> String {
+        text.count <= 2 ? "**" : String(repeating: "*", count: text.count - 2) + text.suffix(2)
+    }
+}

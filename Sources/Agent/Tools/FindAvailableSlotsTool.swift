@@ -1,0 +1,70 @@
+import Foundation
+import OpenAIWire
+import Scheduling
+
+/// `find_available_slots`: open times for a service, optionally with one provider, at one
+/// location, between two dates and at a time of day ("morning", "after 3pm"). Read-only; needs
+/// no caller identity.
+public struct FindAvailableSlotsTool: AgentTool {
+    let book: AppointmentBook
+
+    public init(book: AppointmentBook) { self.book = book }
+
+    static let properties: [ToolSchema.Property] = [
+        ("service_id", ToolSchema.string("The service id from get_services, e.g. \"cleaning\".")),
+        ("provider_id", ToolSchema.nullableString("Only this provider (id from get_providers), or null for anyone.")),
+        ("location_id", ToolSchema.nullableString("Only this location (id from get_locations), or null for any.")),
+        ("from_date", ToolSchema.nullableString("First date to search, YYYY-MM-DD in the business's local time; null for today.")),
+        ("to_date", ToolSchema.nullableString("Last date to search (inclusive), YYYY-MM-DD; null for two weeks after from_date.")),
+        ("time_of_day", ToolSchema.nullableString("What the caller prefers: \"morning\", \"afternoon\", \"evening\", \"after 3pm\", \"before 11am\", \"between 1 and 3pm\"; null for any time.")),
+        ("limit", ToolSchema.nullableInteger("How many slots to return, 1–10; null for 5.")),
+    ]
+
+    public let definition = ToolDefinition(
+        name: "find_available_slots",
+        description: "Find open appointment times. Offer the caller two or three of them by their spoken form; pass a slot's start (and provider_id) to hold_slot or book_appointment.",
+        parameters: ToolSchema.object(properties))
+
+    public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
+        let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
+        let voice = try CalendarVoice(book: book)
+        let service = try voice.service(try args.string("service_id"))
+        let provider = try voice.provider(try args.optionalString("provider_id"))
+        let location = try voice.location(try args.optionalString("location_id"))
+        let from = try args.optionalDate("from_date")
+        let to = try args.optionalDate("to_date")
+        if let from, let to, to < from {
+            throw ToolFailure.invalidArguments(field: "to_date", "'to_date' must not be before 'from_date'.")
+        }
+        var timeOfDay = TimeOfDayFilter.any
+        if let phrase = try args.optionalString("time_of_day") {
+            guard let parsed = TimeOfDayFilter(phrase: phrase) else {
+                throw ToolFailure.invalidArguments(
+                    field: "time_of_day", "Could not understand time_of_day '\(phrase)'. Use e.g. \"morning\", \"afternoon\", \"after 3pm\", \"before 11am\".")
+            }
+            timeOfDay = parsed
+        }
+        let limit = try args.optionalInteger("limit") ?? 5
+        guard (1...10).contains(limit) else {
+            throw ToolFailure.invalidArguments(field: "limit", "'limit' must be between 1 and 10.")
+        }
+        if let provider, !service.providers.contains(provider.id) {
+            throw ToolFailure.invalidArguments(
+                field: "provider_id", "\(provider.name) does not offer \(service.name). Who does: \(service.providers.map(voice.providerName).joined(separator: ", ")).")
+        }
+
+        let query = AvailabilityQuery(
+            serviceID: service.id, providerID: provider?.id, locationID: location?.id, from: from, to: to, timeOfDay: timeOfDay,
+            limit: Int(limit), perDayLimit: 3, conversationID: context.conversationID)
+        let result = try ToolFailure.attempt(voice: voice) { try book.findAvailableSlots(query, now: context.now) }
+        var answer: [String: JSONValue] = [
+            "service_id": .string(service.id), "service": .string(service.name),
+            "duration_minutes": .int(service.durationMinutes),
+            "slots": .array(result.slots.map(voice.slot)),
+        ]
+        if result.slots.isEmpty {
+            answer["next_available_date"] = result.nextAvailableDate.map { .string($0) } ?? .null
+        }
+        return .object(answer)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import OpenAIWire
+import Scheduling
+
+/// `get_locations`: the offices, their addresses, phones and opening hours in words.
+public struct GetLocationsTool: AgentTool {
+    let book: AppointmentBook
+
+    public init(book: AppointmentBook) { self.book = book }
+
+    public let definition = ToolDefinition(
+        name: "get_locations", description: "List the practice's offices with address, phone and opening hours.",
+        parameters: ToolSchema.object([]))
+
+    public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
+        _ = try ToolArguments(arguments, allowed: [])
+        let voice = try CalendarVoice(book: book)
+        return [
+            "locations": .array(voice.profile.locations.map { location in
+                [
+                    "id": .string(location.id), "name": .string(location.name),
+                    "address": location.address.map { .string($0) } ?? .null,
+                    "phone": location.phone.map { .string($0) } ?? .null,
+                    "hours": .string(CalendarFacts.describe(location.hours)),
+                ]
+            }),
+        ]
+    }
+}

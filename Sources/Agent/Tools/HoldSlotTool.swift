@@ -1,0 +1,47 @@
+import Foundation
+import OpenAIWire
+import Scheduling
+
+/// `hold_slot`: keeps a time for this call for a few minutes while the caller decides, so
+/// nobody else takes it. Acts only for the verified caller.
+public struct HoldSlotTool: AgentTool {
+    let book: AppointmentBook
+    let authority: CallerAuthority
+
+    public init(book: AppointmentBook, authority: CallerAuthority) {
+        self.book = book
+        self.authority = authority
+    }
+
+    static let properties: [ToolSchema.Property] = [
+        ("service_id", ToolSchema.string("The service id, e.g. \"cleaning\".")),
+        ("start", ToolSchema.string("The slot's start exactly as find_available_slots returned it, e.g. \"2026-11-23T09:00:00-05:00\".")),
+        ("provider_id", ToolSchema.nullableString("The slot's provider_id, or null for whoever is free.")),
+        ("location_id", ToolSchema.nullableString("The slot's location_id, or null.")),
+    ]
+
+    public let definition = ToolDefinition(
+        name: "hold_slot",
+        description: "Hold a slot for this caller for a few minutes while they confirm. Then call book_appointment with the hold_id.",
+        parameters: ToolSchema.object(properties))
+
+    public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
+        let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
+        let voice = try CalendarVoice(book: book)
+        let service = try voice.service(try args.string("service_id"))
+        let start = try args.dateTime("start", clock: voice.clock)
+        let provider = try voice.provider(try args.optionalString("provider_id"))
+        let location = try voice.location(try args.optionalString("location_id"))
+        _ = try authority.requirePatient(context)
+
+        let hold = try ToolFailure.attempt(voice: voice) {
+            try book.hold(serviceID: service.id, providerID: provider?.id, locationID: location?.id, start: start,
+                          conversationID: context.conversationID, now: context.now)
+        }
+        var answer = voice.slot(hold.slot).objectValue ?? [:]
+        answer["hold_id"] = .int(Int(hold.id))
+        answer["service"] = .string(service.name)
+        answer["held_until"] = .string(voice.local.clock(hold.expiresAt))
+        return .object(answer)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import OpenAIWire
+import Scheduling
+
+/// `search_patients`: verifies the caller by full name + date of birth. It never lists
+/// records and never returns another person's details (A4): the answer is "verified" with the
+/// caller's own first name (and the record is bound to this conversation), or `not_found`.
+public struct SearchPatientsTool: AgentTool {
+    let book: AppointmentBook
+    let authority: CallerAuthority
+
+    public init(book: AppointmentBook, authority: CallerAuthority) {
+        self.book = book
+        self.authority = authority
+    }
+
+    static let properties: [ToolSchema.Property] = [
+        ("first_name", ToolSchema.string("The caller's first name as they said it.")),
+        ("last_name", ToolSchema.string("The caller's last name as they said it.")),
+        ("date_of_birth", ToolSchema.string("The caller's date of birth, YYYY-MM-DD.")),
+    ]
+
+    public let definition = ToolDefinition(
+        name: "search_patients",
+        description: "Verify who is calling by full name and date of birth. On success the caller's own appointments become available to the other tools. Never use it to look up someone else.",
+        parameters: ToolSchema.object(properties))
+
+    public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
+        let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
+        let first = try args.string("first_name")
+        let last = try args.string("last_name")
+        let dateOfBirth = try args.date("date_of_birth")
+        guard let patient = try authority.verify(firstName: first, lastName: last, dateOfBirth: dateOfBirth.description, context: context) else {
+            // One answer for "nobody", "several" and "someone not on this phone": no oracle.
+            throw ToolFailure(
+                code: "not_found",
+                message: "No patient could be verified with that name and date of birth. Ask the caller to spell their name and repeat their date of birth, or offer to register them as a new patient.")
+        }
+        return ["verified": true, "first_name": .string(patient.firstName)]
+    }
+}

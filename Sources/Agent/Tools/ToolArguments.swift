@@ -1,0 +1,134 @@
+import Foundation
+import OpenAIWire
+import Scheduling
+
+/// A tool call's arguments, read field by field with validation.
+///
+/// Every accessor throws `ToolFailure` `invalid_arguments` whose `details.field` names the
+/// offending field, so the model can fix exactly that one. Nullable fields may be absent or
+/// `null`; unknown fields are refused (the schemas say `additionalProperties: false`).
+struct ToolArguments {
+    let members: [String: JSONValue]
+
+    /// - Throws: `invalid_arguments` when `json` is not an object or has a field not in `allowed`.
+    init(_ json: JSONValue, allowed: [String]) throws(ToolFailure) {
+        guard case .object(let members) = json else {
+            throw ToolFailure.invalidArguments(field: nil, "The arguments must be a JSON object.")
+        }
+        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw ToolFailure.invalidArguments(
+                field: unknown, "Unknown field '\(unknown)'. Allowed fields: \(allowed.joined(separator: ", ")).")
+        }
+        self.members = members
+    }
+
+    /// A non-empty string, trimmed.
+    func string(_ field: String) throws(ToolFailure) -> String {
+        guard let value = try optionalString(field) else {
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' is required.")
+        }
+        return value
+    }
+
+    /// A string, trimmed; nil when absent, null or empty.
+    func optionalString(_ field: String) throws(ToolFailure) -> String? {
+        switch members[field] {
+        case nil, .null?: return nil
+        case .string(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : trimmed
+        case let other?:
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a string, not \(other.typeName).")
+        }
+    }
+
+    /// A whole number; a numeric string ("12") is accepted since models sometimes quote ids.
+    func integer(_ field: String) throws(ToolFailure) -> Int64 {
+        guard let value = try optionalInteger(field) else {
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' is required.")
+        }
+        return value
+    }
+
+    func optionalInteger(_ field: String) throws(ToolFailure) -> Int64? {
+        switch members[field] {
+        case nil, .null?: return nil
+        case .number(let literal)?:
+            if let value = Int64(literal) { return value }
+        case .string(let text)?:
+            if let value = Int64(text.trimmingCharacters(in: .whitespaces)) { return value }
+        default: break
+        }
+        throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a whole number.")
+    }
+
+    /// A calendar date "YYYY-MM-DD".
+    func optionalDate(_ field: String) throws(ToolFailure) -> LocalDate? {
+        guard let text = try optionalString(field) else { return nil }
+        guard let date = LocalDate(text) else {
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a date as YYYY-MM-DD, got '\(text)'.")
+        }
+        return date
+    }
+
+    func date(_ field: String) throws(ToolFailure) -> LocalDate {
+        guard let date = try optionalDate(field) else {
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' is required (YYYY-MM-DD).")
+        }
+        return date
+    }
+
+    /// A start time: "YYYY-MM-DDTHH:MM[:SS]" in the business's local time, optionally with an
+    /// offset ("-05:00") or "Z" as `find_available_slots` returns it.
+    func dateTime(_ field: String, clock: ZonedClock) throws(ToolFailure) -> Date {
+        let text = try string(field)
+        guard let date = Self.parseDateTime(text, clock: clock) else {
+            throw ToolFailure.invalidArguments(
+                field: field,
+                "'\(field)' must be a local date and time like 2026-11-23T09:00 (or with its offset, 2026-11-23T09:00:00-05:00), got '\(text)'.")
+        }
+        return date
+    }
+
+    /// Parses the forms `dateTime` accepts; nil for anything else, including a local time that
+    /// does not exist (inside a spring-forward gap).
+    static func parseDateTime(_ text: String, clock: ZonedClock) -> Date? {
+        let chars = Array(text)
+        guard chars.count >= 16, chars[10] == "T" || chars[10] == " " || chars[10] == "t",
+              let day = LocalDate(String(chars[0..<10])) else { return nil }
+        var rest = Array(chars[11...])
+        func twoDigits(_ slice: ArraySlice<Character>) -> Int? {
+            guard slice.count == 2, slice.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(String(slice))
+        }
+        guard rest.count >= 5, rest[2] == ":", let hour = twoDigits(rest[0..<2]), let minute = twoDigits(rest[3..<5]),
+              hour < 24, minute < 60 else { return nil }
+        rest.removeFirst(5)
+        var second = 0
+        if rest.first == ":" {
+            guard rest.count >= 3, let parsed = twoDigits(rest[1..<3]), parsed < 60 else { return nil }
+            second = parsed
+            rest.removeFirst(3)
+        }
+        if rest.isEmpty {
+            return clock.date(day, minutes: hour * 60 + minute).map { $0.addingTimeInterval(TimeInterval(second)) }
+        }
+        var offsetSeconds = 0
+        if rest == ["Z"] || rest == ["z"] {
+            offsetSeconds = 0
+        } else {
+            guard rest.count == 6, rest[0] == "+" || rest[0] == "-", rest[3] == ":",
+                  let oh = twoDigits(rest[1..<3]), let om = twoDigits(rest[4..<6]), oh <= 14, om < 60 else { return nil }
+            offsetSeconds = (oh * 3600 + om * 60) * (rest[0] == "-" ? -1 : 1)
+        }
+        let wall = day.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(wall - offsetSeconds))
+    }
+}
+
+extension ToolFailure {
+    /// `invalid_arguments`, naming the field (in `details.field`) when there is one.
+    static func invalidArguments(field: String?, _ message: String) -> ToolFailure {
+        ToolFailure(code: "invalid_arguments", message: message, details: field.map { ["field": .string($0)] })
+    }
+}
