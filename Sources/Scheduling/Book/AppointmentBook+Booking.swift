@@ -1,0 +1,184 @@
+import Foundation
+import Logging
+
+extension AppointmentBook {
+    // MARK: - Writes (invariant-preserving transactions)
+
+    /// Books `request` or throws why not (`SchedulingError`: `.slotUnavailable(alternatives:)`,
+    /// `.outsideHours`, `.closedDate`, `.insideMinimumNotice`, `.beyondHorizon`, `.inPast`,
+    /// `.notFound`, `.invalid`).
+    ///
+    /// The free-slot check runs inside `BEGIN IMMEDIATE`, so no other writer (thread or
+    /// process) can take the slot between check and insert; the overlap trigger backs it.
+    /// With an `idempotencyKey` already used, returns the appointment that key booked.
+    public func book(_ request: BookingRequest, now: Date) throws -> Appointment {
+        try write { db in try self.book(request, db: db, now: now) }
+    }
+
+    func book(_ request: BookingRequest, db: SQLiteConnection, now: Date) throws -> Appointment {
+        if let key = request.idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
+        guard try db.first("SELECT 1 FROM patients WHERE id = ?", [v(request.patientID)], { _ in true }) != nil else {
+            throw SchedulingError.notFound("patient")
+        }
+        let engine = AvailabilityEngine(schedule: try schedule(db))
+        let busy = try busyIntervals(around: request.start, engine: engine, excludingHoldsOf: request.conversationID, db: db, now: now)
+        let slot = try engine.check(request, busy: busy, now: now).get()
+        let appointment = try insertAppointment(slot: slot, engine: engine, patientID: request.patientID, notes: request.notes,
+                                                rescheduledFrom: nil, conversationID: request.conversationID, db: db, now: now)
+        if let key = request.idempotencyKey {
+            try db.run("INSERT INTO idempotency_keys (key, appointment_id, created_at) VALUES (?, ?, ?)",
+                       [v(key), v(appointment.id), v(now.unixSeconds)])
+        }
+        // The conversation's own hold on this time has served its purpose.
+        if let conversation = request.conversationID {
+            try db.run("""
+                UPDATE holds SET status = 'confirmed', appointment_id = ?
+                WHERE conversation_id = ? AND status = 'active' AND provider_id = ? AND start_utc = ?
+                """, [v(appointment.id), v(conversation), v(slot.providerID), v(slot.start.unixSeconds)])
+        }
+        return appointment
+    }
+
+    /// Holds a slot for `conversationID` for the business's hold time, releasing that
+    /// conversation's earlier holds. Throws like `book`.
+    public func hold(
+        serviceID: String, providerID: String? = nil, locationID: String? = nil, start: Date, conversationID: String, now: Date
+    ) throws -> Hold {
+        try write { db in
+            let engine = AvailabilityEngine(schedule: try schedule(db))
+            let request = BookingRequest(patientID: 0, serviceID: serviceID, providerID: providerID, locationID: locationID,
+                                         start: start, conversationID: conversationID)
+            try db.run("UPDATE holds SET status = 'released' WHERE conversation_id = ? AND status = 'active'", [v(conversationID)])
+            let busy = try busyIntervals(around: start, engine: engine, excludingHoldsOf: conversationID, db: db, now: now)
+            let slot = try engine.check(request, busy: busy, now: now).get()
+            let service = try engine.resolveService(serviceID)
+            let expires = now.unixSeconds + Int64(engine.schedule.rules.holdMinutes) * 60
+            try db.run("""
+                INSERT INTO holds (conversation_id, provider_id, service_id, location_id, start_utc, end_utc,
+                                   block_start_utc, block_end_utc, expires_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [v(conversationID), v(slot.providerID), v(slot.serviceID), v(slot.locationID), v(slot.start.unixSeconds),
+                      v(slot.end.unixSeconds), v(slot.start.unixSeconds - Int64(service.bufferBefore) * 60),
+                      v(slot.end.unixSeconds + Int64(service.bufferAfter) * 60), v(expires), v(now.unixSeconds)])
+            return Hold(id: db.lastInsertRowID, conversationID: conversationID, slot: slot, expiresAt: Date(unixSeconds: expires))
+        }
+    }
+
+    /// Turns the conversation's hold into a booking. Throws `.notFound("hold")` for a hold of
+    /// another conversation, `.holdExpired` once it lapsed (or was released), else like `book`.
+    public func confirmHold(
+        _ holdID: Int64, patientID: Int64, conversationID: String, notes: String? = nil, idempotencyKey: String? = nil, now: Date
+    ) throws -> Appointment {
+        try write { db in
+            if let key = idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
+            guard let held = try db.first("""
+                SELECT service_id, provider_id, location_id, start_utc, status, expires_at FROM holds WHERE id = ? AND conversation_id = ?
+                """, [v(holdID), v(conversationID)], { row in
+                (service: row.text(0) as String, provider: row.text(1) as String, location: row.text(2) as String,
+                 start: row.int(3) as Int64, status: row.text(4) as String, expires: row.int(5) as Int64)
+            }) else { throw SchedulingError.notFound("hold") }
+            guard held.status == "active", held.expires > now.unixSeconds else { throw SchedulingError.holdExpired }
+            let request = BookingRequest(patientID: patientID, serviceID: held.service, providerID: held.provider, locationID: held.location,
+                                         start: Date(unixSeconds: held.start), notes: notes, conversationID: conversationID,
+                                         idempotencyKey: idempotencyKey)
+            return try book(request, db: db, now: now)
+        }
+    }
+
+    /// Cancels the patient's booked appointment. Another patient's appointment is `.notFound`;
+    /// one already cancelled is returned as it is (a retried cancel is harmless); a completed
+    /// or past one is refused.
+    public func cancel(appointmentID: Int64, forPatient patientID: Int64, reason: String?, conversationID: String?, now: Date) throws -> Appointment {
+        try write { db in
+            let appointment = try Self.appointment(appointmentID, forPatient: patientID, db: db)
+            if appointment.status == .cancelled { return appointment }
+            guard appointment.status == .booked else { throw SchedulingError.notBooked }
+            guard appointment.start > now else { throw SchedulingError.inPast }
+            try db.run("UPDATE appointments SET status = 'cancelled', cancel_reason = ?, conversation_id = ?, updated_at = ? WHERE id = ?",
+                       [v(reason), v(conversationID), v(now.unixSeconds), v(appointmentID)])
+            return try Self.appointment(appointmentID, forPatient: patientID, db: db)
+        }
+    }
+
+    /// Moves the patient's appointment to `newStart` (same service; same provider unless
+    /// `providerID` is given) in one transaction: the new appointment is booked and the old one
+    /// cancelled with reason "rescheduled", or nothing changes. Returns the new appointment,
+    /// whose `rescheduledFrom` is the old id. Throws like `book`, plus `.notFound`/`.notBooked`.
+    public func reschedule(
+        appointmentID: Int64, forPatient patientID: Int64, to newStart: Date, providerID: String? = nil, locationID: String? = nil,
+        conversationID: String? = nil, idempotencyKey: String? = nil, now: Date
+    ) throws -> Appointment {
+        try write { db in
+            if let key = idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
+            let old = try Self.appointment(appointmentID, forPatient: patientID, db: db)
+            guard old.status == .booked else { throw SchedulingError.notBooked }
+            guard old.start > now else { throw SchedulingError.inPast }
+            // Release the old time first so the new one may overlap it (moving by 15 minutes);
+            // any failure below rolls this back too.
+            try db.run("UPDATE appointments SET status = 'cancelled', cancel_reason = 'rescheduled', conversation_id = ?, updated_at = ? WHERE id = ?",
+                       [v(conversationID), v(now.unixSeconds), v(old.id)])
+            let engine = AvailabilityEngine(schedule: try schedule(db))
+            let request = BookingRequest(patientID: patientID, serviceID: old.serviceID, providerID: providerID ?? old.providerID,
+                                         locationID: locationID, start: newStart, notes: old.notes, conversationID: conversationID)
+            let busy = try busyIntervals(around: newStart, engine: engine, excludingHoldsOf: conversationID, db: db, now: now)
+            let slot = try engine.check(request, busy: busy, now: now).get()
+            let moved = try insertAppointment(slot: slot, engine: engine, patientID: patientID, notes: old.notes,
+                                              rescheduledFrom: old.id, conversationID: conversationID, db: db, now: now)
+            if let key = idempotencyKey {
+                try db.run("INSERT INTO idempotency_keys (key, appointment_id, created_at) VALUES (?, ?, ?)",
+                           [v(key), v(moved.id), v(now.unixSeconds)])
+            }
+            return moved
+        }
+    }
+
+    // MARK: - Shared by the writes
+
+    private func insertAppointment(
+        slot: Slot, engine: AvailabilityEngine, patientID: Int64, notes: String?, rescheduledFrom: Int64?, conversationID: String?,
+        db: SQLiteConnection, now: Date
+    ) throws -> Appointment {
+        let service = try engine.resolveService(slot.serviceID)
+        do {
+            try db.run("""
+                INSERT INTO appointments (patient_id, provider_id, service_id, location_id, start_utc, end_utc, block_start_utc,
+                                          block_end_utc, status, notes, rescheduled_from, conversation_id, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?)
+                """, [v(patientID), v(slot.providerID), v(slot.serviceID), v(slot.locationID), v(slot.start.unixSeconds),
+                      v(slot.end.unixSeconds), v(slot.start.unixSeconds - Int64(service.bufferBefore) * 60),
+                      v(slot.end.unixSeconds + Int64(service.bufferAfter) * 60), v(notes), v(rescheduledFrom), v(conversationID),
+                      v(now.unixSeconds), v(now.unixSeconds)])
+        } catch let error as SQLiteError where error.isConstraint {
+            // The trigger caught an overlap the check above should have: never book it.
+            logger.error("overlap trigger fired", metadata: ["provider": "\(slot.providerID)", "error": "\(error)"])
+            throw SchedulingError.slotUnavailable(alternatives: [])
+        }
+        return Appointment(id: db.lastInsertRowID, patientID: patientID, providerID: slot.providerID, serviceID: slot.serviceID,
+                           locationID: slot.locationID, start: slot.start, end: slot.end, status: .booked, notes: notes,
+                           rescheduledFrom: rescheduledFrom, conversationID: conversationID)
+    }
+
+    /// Busy intervals (booked appointments and other conversations' live holds, buffers
+    /// included) of every provider, for a week from the local day of `start` — wide enough for
+    /// the check and for the alternatives offered when it fails.
+    private func busyIntervals(
+        around start: Date, engine: AvailabilityEngine, excludingHoldsOf conversationID: String?, db: SQLiteConnection, now: Date
+    ) throws -> [String: [BusyInterval]] {
+        let day = engine.clock.local(start).date
+        let bounds = engine.utcBounds(from: day, to: day.adding(days: 7))
+        return try Self.loadBusy(providers: nil, from: bounds.start, to: bounds.end, excludingHoldsOf: conversationID, db: db, now: now)
+    }
+
+    static func idempotentResult(_ key: String, db: SQLiteConnection) throws -> Appointment? {
+        try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = (SELECT appointment_id FROM idempotency_keys WHERE key = ?)",
+                     [v(key)], appointmentRow)
+    }
+
+    static func appointment(_ id: Int64, forPatient patientID: Int64, db: SQLiteConnection) throws -> Appointment {
+        guard let found = try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = ? AND patient_id = ?",
+                                       [v(id), v(patientID)], appointmentRow) else {
+            throw SchedulingError.notFound("appointment")
+        }
+        return found
+    }
+}

@@ -1,0 +1,203 @@
+/// The calendar schema as an ordered list of migrations, tracked by `PRAGMA user_version`.
+///
+/// A migration is never edited once shipped: append a new one. Migrating runs inside
+/// `BEGIN IMMEDIATE` and re-reads `user_version` there, so several processes opening a fresh
+/// file at once apply each step exactly once.
+enum SchemaMigrations {
+    static func migrate(_ connection: SQLiteConnection) throws {
+        try connection.immediateTransaction {
+            let current: Int = try connection.first("PRAGMA user_version") { $0.int(0) } ?? 0
+            guard current < all.count else { return }
+            for (index, sql) in all.enumerated() where index >= current {
+                try connection.execute(sql)
+            }
+            try connection.execute("PRAGMA user_version = \(all.count)")
+        }
+    }
+
+    static let all: [String] = [v1]
+
+    /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
+    /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
+    /// overlap test (code, index, trigger) uses one pair of columns.
+    /// References from the book to configuration are DEFERRABLE so an import can replace the
+    /// configuration within one transaction; they are still checked at COMMIT.
+    private static let v1 = """
+        CREATE TABLE business (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL CHECK (length(name) > 0),
+            time_zone TEXT NOT NULL,
+            phone TEXT,
+            address TEXT,
+            -- Bumped by every import so cached compiled schedules know to reload.
+            config_revision INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE faq_entries (
+            position INTEGER PRIMARY KEY,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL
+        );
+        CREATE TABLE booking_rules (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            slot_step_minutes INTEGER NOT NULL CHECK (slot_step_minutes > 0),
+            minimum_notice_minutes INTEGER NOT NULL CHECK (minimum_notice_minutes >= 0),
+            horizon_days INTEGER NOT NULL CHECK (horizon_days > 0),
+            hold_minutes INTEGER NOT NULL CHECK (hold_minutes > 0)
+        );
+        CREATE TABLE locations (
+            id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            address TEXT,
+            phone TEXT
+        );
+        CREATE TABLE providers (
+            id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            title TEXT,
+            specialties TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(specialties))
+        );
+        CREATE TABLE provider_locations (
+            provider_id TEXT NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+            location_id TEXT NOT NULL REFERENCES locations(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (provider_id, location_id)
+        );
+        CREATE TABLE services (
+            id TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            duration_minutes INTEGER NOT NULL CHECK (duration_minutes > 0 AND duration_minutes <= 720),
+            buffer_before_minutes INTEGER NOT NULL DEFAULT 0 CHECK (buffer_before_minutes >= 0),
+            buffer_after_minutes INTEGER NOT NULL DEFAULT 0 CHECK (buffer_after_minutes >= 0),
+            description TEXT
+        );
+        CREATE TABLE service_providers (
+            service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+            provider_id TEXT NOT NULL REFERENCES providers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (service_id, provider_id)
+        );
+        -- Opening hours of a location (provider_id NULL) or working hours of a provider at a location.
+        CREATE TABLE weekly_hours (
+            id INTEGER PRIMARY KEY,
+            location_id TEXT NOT NULL REFERENCES locations(id) ON DELETE CASCADE,
+            provider_id TEXT REFERENCES providers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            day TEXT NOT NULL CHECK (day IN ('monday','tuesday','wednesday','thursday','friday','saturday','sunday')),
+            open_minute INTEGER NOT NULL CHECK (open_minute BETWEEN 0 AND 1440),
+            close_minute INTEGER NOT NULL CHECK (close_minute BETWEEN 0 AND 1440),
+            breaks TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(breaks)),
+            -- Whether the profile named the location (a single-location provider may omit it).
+            location_explicit INTEGER NOT NULL DEFAULT 1,
+            CHECK (close_minute > open_minute)
+        );
+        CREATE TABLE date_overrides (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL CHECK (date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            closed INTEGER NOT NULL CHECK (closed IN (0, 1)),
+            open_minute INTEGER,
+            close_minute INTEGER,
+            provider_id TEXT REFERENCES providers(id) ON DELETE CASCADE,
+            reason TEXT,
+            CHECK (closed = 1 OR (open_minute IS NOT NULL AND close_minute > open_minute))
+        );
+        CREATE TABLE patients (
+            id INTEGER PRIMARY KEY,
+            first_name TEXT NOT NULL CHECK (length(first_name) > 0),
+            last_name TEXT NOT NULL CHECK (length(last_name) > 0),
+            name_key TEXT NOT NULL,
+            date_of_birth TEXT NOT NULL CHECK (date_of_birth GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            phone TEXT CHECK (phone IS NULL OR phone GLOB '+[1-9]*'),
+            email TEXT,
+            preferred_provider_id TEXT REFERENCES providers(id) ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX patients_phone_dob ON patients(phone, date_of_birth) WHERE phone IS NOT NULL;
+        CREATE UNIQUE INDEX patients_name_dob ON patients(name_key, date_of_birth);
+        CREATE TABLE appointments (
+            id INTEGER PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            provider_id TEXT NOT NULL REFERENCES providers(id) DEFERRABLE INITIALLY DEFERRED,
+            service_id TEXT NOT NULL REFERENCES services(id) DEFERRABLE INITIALLY DEFERRED,
+            location_id TEXT NOT NULL REFERENCES locations(id) DEFERRABLE INITIALLY DEFERRED,
+            start_utc INTEGER NOT NULL,
+            end_utc INTEGER NOT NULL,
+            block_start_utc INTEGER NOT NULL,
+            block_end_utc INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'booked' CHECK (status IN ('booked','cancelled','completed','no_show')),
+            notes TEXT,
+            cancel_reason TEXT,
+            rescheduled_from INTEGER REFERENCES appointments(id),
+            conversation_id TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            CHECK (end_utc > start_utc),
+            CHECK (block_start_utc <= start_utc AND block_end_utc >= end_utc),
+            CHECK (block_end_utc - block_start_utc <= 86400)
+        );
+        CREATE INDEX appointments_provider_start ON appointments(provider_id, start_utc);
+        CREATE INDEX appointments_patient_start ON appointments(patient_id, start_utc);
+        -- Last line of defence: whatever the code above did, two booked appointments of one
+        -- provider can never overlap (buffers included).
+        CREATE TRIGGER appointments_no_overlap_insert BEFORE INSERT ON appointments
+        WHEN NEW.status = 'booked' AND EXISTS (
+            SELECT 1 FROM appointments
+            WHERE provider_id = NEW.provider_id AND status = 'booked'
+              AND start_utc > NEW.block_start_utc - 86400 AND start_utc < NEW.block_end_utc + 86400
+              AND block_start_utc < NEW.block_end_utc AND NEW.block_start_utc < block_end_utc)
+        BEGIN
+            SELECT RAISE(ABORT, 'overlapping booked appointment for this provider');
+        END;
+        CREATE TRIGGER appointments_no_overlap_update
+        BEFORE UPDATE OF status, provider_id, block_start_utc, block_end_utc ON appointments
+        WHEN NEW.status = 'booked' AND EXISTS (
+            SELECT 1 FROM appointments
+            WHERE provider_id = NEW.provider_id AND status = 'booked' AND id <> NEW.id
+              AND start_utc > NEW.block_start_utc - 86400 AND start_utc < NEW.block_end_utc + 86400
+              AND block_start_utc < NEW.block_end_utc AND NEW.block_start_utc < block_end_utc)
+        BEGIN
+            SELECT RAISE(ABORT, 'overlapping booked appointment for this provider');
+        END;
+        -- A slot held for one conversation while the caller confirms.
+        CREATE TABLE holds (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            provider_id TEXT NOT NULL REFERENCES providers(id) DEFERRABLE INITIALLY DEFERRED,
+            service_id TEXT NOT NULL REFERENCES services(id) DEFERRABLE INITIALLY DEFERRED,
+            location_id TEXT NOT NULL REFERENCES locations(id) DEFERRABLE INITIALLY DEFERRED,
+            start_utc INTEGER NOT NULL,
+            end_utc INTEGER NOT NULL,
+            block_start_utc INTEGER NOT NULL,
+            block_end_utc INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','confirmed','released')),
+            appointment_id INTEGER REFERENCES appointments(id),
+            created_at INTEGER NOT NULL,
+            CHECK (end_utc > start_utc)
+        );
+        CREATE INDEX holds_provider_start ON holds(provider_id, start_utc);
+        -- Exactly once: a retried tool call with the same key gets the first result.
+        CREATE TABLE idempotency_keys (
+            key TEXT PRIMARY KEY,
+            appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE tool_audit (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            tool_call_id TEXT NOT NULL,
+            tool_name TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX tool_audit_conversation ON tool_audit(conversation_id, id);
+        CREATE TRIGGER tool_audit_no_update BEFORE UPDATE ON tool_audit
+        BEGIN SELECT RAISE(ABORT, 'tool_audit is append-only'); END;
+        CREATE TRIGGER tool_audit_no_delete BEFORE DELETE ON tool_audit
+        BEGIN SELECT RAISE(ABORT, 'tool_audit is append-only'); END;
+        """
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Converts between UTC instants and business-local wall-clock time in one IANA zone.
+///
+/// DST-correct by construction: a local time is resolved with the offset in force at that
+/// local time, so a 09:00 opening is 09:00 local on both sides of a change. A local time that
+/// does not exist (inside a spring-forward gap) resolves to nil.
+public struct ZonedClock: Sendable {
+    public let timeZone: TimeZone
+
+    public init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+    public init?(identifier: String) {
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        timeZone = zone
+    }
+
+    /// The UTC instant (Unix seconds) of `minutes` after local midnight on `date`.
+    public func utcSeconds(_ date: LocalDate, minutes: Int) -> Int64? {
+        let wall = Int64(date.daysSinceEpoch) * 86_400 + Int64(minutes) * 60
+        let guess = wall - Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall))))
+        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(guess))))
+        let candidate = wall - offset
+        // In a spring-forward gap no offset maps back to the wall time.
+        return localWallSeconds(candidate) == wall ? candidate : nil
+    }
+
+    public func date(_ date: LocalDate, minutes: Int) -> Date? {
+        utcSeconds(date, minutes: minutes).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+    }
+
+    /// Local wall-clock seconds since 1970-01-01T00:00 local.
+    func localWallSeconds(_ utc: Int64) -> Int64 {
+        utc + Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(utc))))
+    }
+
+    /// The local date and minutes after midnight of an instant.
+    public func local(_ date: Date) -> (date: LocalDate, minutes: Int) {
+        local(utcSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    func local(utcSeconds: Int64) -> (date: LocalDate, minutes: Int) {
+        let wall = localWallSeconds(utcSeconds)
+        let days = wall >= 0 ? wall / 86_400 : (wall - 86_399) / 86_400
+        return (LocalDate(daysSinceEpoch: Int(days)), Int((wall - days * 86_400) / 60))
+    }
+
+    /// "Monday, November 23, 2026 at 9:00 AM EST (UTC−05:00)"-style text is the Agent's job;
+    /// this gives the plain ISO 8601 local form with offset, e.g. "2026-11-23T09:00:00-05:00".
+    public func iso8601(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Scheduling
+
+/// `frontdesk import FILE.json`: replaces the business profile with the file's (see
+/// env/business.example.json). The whole file is validated first; a bad file changes nothing
+/// and the message names the place (`providers[1].hours[2]: overlaps providers[1].hours[0]`).
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load a business profile (JSON) into the calendar database."
+    )
+
+    @Argument(help: "Business profile JSON file, e.g. env/business.example.json.")
+    var file: String
+
+    @OptionGroup var db: DatabaseOptions
+
+    func run() throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw Self.fail("cannot read \(file): \(error.localizedDescription)")
+        }
+        let profile: BusinessProfile
+        do {
+            profile = try JSONDecoder().decode(BusinessProfile.self, from: data)
+        } catch let error as DecodingError {
+            throw Self.fail("\(file): \(Self.describe(error))")
+        }
+        let path = try db.resolvedPath()
+        do {
+            try AppointmentBook(path: path).importProfile(profile, now: Date())
+        } catch let error as SchedulingError {
+            throw Self.fail("\(file): \(error.message) Nothing was changed.")
+        }
+        print("Imported \(profile.business.name) into \(path): \(profile.locations.count) locations, "
+            + "\(profile.providers.count) providers, \(profile.services.count) services, \(profile.overrides.count) date overrides.")
+    }
+
+    /// A refused file is the user's input, not a usage error: say why on stderr and exit 1,
+    /// without the usage text ArgumentParser prints for `ValidationError`.
+    static func fail(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+
+    /// "providers[1].hours: missing key open"-style text instead of Foundation's debug dump.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.reduce("") { result, key in
+                if let index = key.intValue { return result + "[\(index)]" }
+                return result.isEmpty ? key.stringValue : result + "." + key.stringValue
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let place = path(context.codingPath)
+            return (place.isEmpty ? "" : place + ": ") + context.debugDescription
+        @unknown default: return "\(error)"
+        }
+    }
+}
