@@ -68,8 +68,9 @@ public struct ChatCompletion: Sendable, Hashable {
             "choices": [
                 ["index": 0, "message": .object(message), "logprobs": .null, "finish_reason": .string(finishReason)]
             ],
-            "system_fingerprint": systemFingerprint.map(JSONValue.string) ?? .null,
         ]
+        // OpenAI's schema types system_fingerprint as a string, not nullable: omit it when unknown.
+        if let systemFingerprint { object["system_fingerprint"] = .string(systemFingerprint) }
         if let usage { object["usage"] = usage.json }
         return .object(object)
     }

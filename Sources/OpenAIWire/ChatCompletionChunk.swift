@@ -85,8 +85,9 @@ public struct ChatCompletionChunk: Sendable, Hashable {
         var object: [String: JSONValue] = [
             "id": .string(id), "object": "chat.completion.chunk", "created": .int(created), "model": .string(model),
             "choices": .array(choices),
-            "system_fingerprint": systemFingerprint.map(JSONValue.string) ?? .null,
         ]
+        // OpenAI's schema types system_fingerprint as a string, not nullable: omit it when unknown.
+        if let systemFingerprint { object["system_fingerprint"] = .string(systemFingerprint) }
         if let usage { object["usage"] = usage.json }
         return .object(object)
     }

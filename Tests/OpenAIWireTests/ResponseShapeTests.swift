@@ -33,7 +33,8 @@ struct ResponseShapeTests {
         #expect(choice["finish_reason"] == "tool_calls")
         #expect(choice["index"] == 0)
         #expect(json["object"] == "chat.completion")
-        #expect(json["system_fingerprint"] == .null)
+        // The spec types system_fingerprint as a non-nullable string, so an unknown one is omitted.
+        #expect(json["system_fingerprint"] == nil)
         #expect(json["usage"] == nil)
     }
 
@@ -49,7 +50,7 @@ struct ResponseShapeTests {
             id: "chatcmpl-fd-3", created: 1_750_345_678, model: "frontdesk-receptionist", content: "We close at 9 on Sundays.",
             finishReason: "stop", usage: Usage(promptTokens: 10, completionTokens: 2))
         #expect(completion.json.jsonString == #"""
-            {"choices":[{"finish_reason":"stop","index":0,"logprobs":null,"message":{"content":"We close at 9 on Sundays.","refusal":null,"role":"assistant"}}],"created":1750345678,"id":"chatcmpl-fd-3","model":"frontdesk-receptionist","object":"chat.completion","system_fingerprint":null,"usage":{"completion_tokens":2,"prompt_tokens":10,"total_tokens":12}}
+            {"choices":[{"finish_reason":"stop","index":0,"logprobs":null,"message":{"content":"We close at 9 on Sundays.","refusal":null,"role":"assistant"}}],"created":1750345678,"id":"chatcmpl-fd-3","model":"frontdesk-receptionist","object":"chat.completion","usage":{"completion_tokens":2,"prompt_tokens":10,"total_tokens":12}}
             """#)
     }
 
@@ -75,7 +76,7 @@ struct ResponseShapeTests {
 
     @Test func roleChunkHasNullContentAndNullFinishReason() {
         #expect(Self.chunk(.init(role: "assistant")).json.jsonString == #"""
-            {"choices":[{"delta":{"content":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1750345690,"id":"chatcmpl-fd-9","model":"frontdesk-receptionist","object":"chat.completion.chunk","system_fingerprint":null}
+            {"choices":[{"delta":{"content":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1750345690,"id":"chatcmpl-fd-9","model":"frontdesk-receptionist","object":"chat.completion.chunk"}
             """#)
     }
 

@@ -1,0 +1,353 @@
+"""End-to-end fixtures: the real `frontdesk` binary in front of the `scripted-upstream` fake LLM.
+
+Both executables come from `swift build --show-bin-path` (run from the repository root; build
+them first with `swift build --product frontdesk` and `swift build --product scripted-upstream`,
+as scripts/run-tests.sh does). Set FRONTDESK_E2E_BIN_PATH to use another build directory.
+
+Raw HTTP goes through the standard library (`http.client`) so the suite needs nothing beyond
+the packages scripts/ensure-deps.sh installs (openai, pyyaml, jsonschema, pytest).
+"""
+from __future__ import annotations
+
+import functools
+import http.client
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_TOOLS = REPO.parent / "shared" / "tools"
+sys.path.insert(0, str(SHARED_TOOLS))
+
+import validate_openai  # noqa: E402  (shared/tools/validate_openai.py, beside the clone)
+
+# Loopback only: never send test traffic through a proxy from the environment.
+for _name in ("NO_PROXY", "no_proxy"):
+    os.environ[_name] = "127.0.0.1,localhost"
+
+UPSTREAM_KEY = "sk-test-upstream-secret-1234567890"
+UPSTREAM_MODEL = "scripted-model"
+START_TIMEOUT = 60.0
+
+# Variables FrontDesk reads; scrubbed from the inherited environment so only the test decides.
+_CONFIG_VARIABLES = {
+    "HOST", "PORT", "DATABASE_PATH", "PERSONAS_DIR", "PERSONA_NAME", "PERSONA_MODE",
+    "MAX_BODY_BYTES", "MAX_TOOL_ROUNDS", "LOG_LEVEL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+    "FRONTDESK_ENV",
+}
+_CONFIG_PREFIXES = ("UPSTREAM_", "FRONTDESK_")
+_PROXY_VARIABLES = {"http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}
+
+
+@functools.lru_cache(maxsize=1)
+def bin_path() -> Path:
+    override = os.environ.get("FRONTDESK_E2E_BIN_PATH")
+    if override:
+        return Path(override)
+    out = subprocess.run(
+        ["swift", "build", "--show-bin-path"], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+def executable(name: str) -> Path:
+    path = bin_path() / name
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path} is missing: run `swift build --product {name}` first", pytrace=False)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def scrubbed_environment() -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items()
+        if k not in _CONFIG_VARIABLES and k not in _PROXY_VARIABLES and not k.startswith(_CONFIG_PREFIXES)
+    }
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 5.0) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw HTTP (standard library)
+
+
+@dataclass
+class HTTPResult:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed: float
+    # Receive time (seconds since the request was sent) of each SSE `data:` line, in order.
+    event_times: list[float] = field(default_factory=list)
+    transfer_error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def sse_events(self) -> list[str]:
+        return [line[len("data:"):].strip() for line in self.text.splitlines() if line.startswith("data:")]
+
+
+def http_request(
+    base_url: str, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
+    timeout: float = 30.0,
+) -> HTTPResult:
+    """One request on a fresh connection. `body` may be bytes, str or a JSON-able object.
+    The response is read line by line so SSE receive times can be measured."""
+    url = urllib.parse.urlsplit(base_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    all_headers = {"Connection": "close"}
+    if body is not None and not isinstance(body, (bytes, str)):
+        body = json.dumps(body)
+        all_headers["Content-Type"] = "application/json"
+    if isinstance(body, str):
+        body = body.encode()
+    all_headers.update(headers or {})
+    started = time.monotonic()
+    try:
+        connection.request(method, path, body=body, headers=all_headers)
+        response = connection.getresponse()
+        chunks: list[bytes] = []
+        times: list[float] = []
+        error = None
+        try:
+            while True:
+                line = response.readline()
+                if not line:
+                    break
+                if line.startswith(b"data:"):
+                    times.append(time.monotonic() - started)
+                chunks.append(line)
+        except (http.client.IncompleteRead, ConnectionError, OSError) as e:
+            error = repr(e)
+        return HTTPResult(
+            status=response.status,
+            headers={k.lower(): v for k, v in response.getheaders()},
+            body=b"".join(chunks),
+            elapsed=time.monotonic() - started,
+            event_times=times,
+            transfer_error=error,
+        )
+    finally:
+        connection.close()
+
+
+def post_chat(base_url: str, payload: Any, headers: dict[str, str] | None = None, path: str = "/v1/chat/completions",
+              timeout: float = 30.0) -> HTTPResult:
+    return http_request(base_url, "POST", path, payload, headers, timeout)
+
+
+def assert_openai_error(result: HTTPResult, status: int, *, param: Any = ..., error_type: str | None = None) -> dict:
+    assert result.status == status, f"expected {status}, got {result.status}: {result.text[:500]}"
+    assert result.headers.get("content-type", "").startswith("application/json"), result.headers
+    body = result.json()
+    validate_openai.validate_error(body)
+    error = body["error"]
+    if param is not ...:
+        assert error.get("param") == param, f"param: expected {param!r}, got {error.get('param')!r}: {body}"
+    if error_type is not None:
+        assert error.get("type") == error_type, body
+    return error
+
+
+# ---------------------------------------------------------------------------------------------
+# The fake upstream
+
+
+class FakeUpstream:
+    """A running `scripted-upstream` process, driven over its control endpoints."""
+
+    def __init__(self, chunk_delay_ms: int = 0):
+        self.process = subprocess.Popen(
+            [str(executable("scripted-upstream")), "--host", "127.0.0.1", "--port", "0",
+             "--chunk-delay-ms", str(chunk_delay_ms)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        line = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if ready:
+                line = self.process.stdout.readline()
+                break
+            if self.process.poll() is not None:
+                break
+        if not line.startswith(b"LISTENING "):
+            stop_process(self.process)
+            raise RuntimeError(f"scripted-upstream did not start (first line {line!r})")
+        self.port = int(line.split()[1])
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"{self.url}/v1"
+
+    def script(self, *replies: dict) -> None:
+        result = http_request(self.url, "POST", "/_script", {"replies": list(replies)})
+        assert result.status == 200, result.text
+
+    def reset(self) -> None:
+        assert http_request(self.url, "POST", "/_reset", b"").status == 200
+
+    def set_chunk_delay(self, ms: int) -> None:
+        assert http_request(self.url, "POST", "/_config", {"chunk_delay_ms": ms}).status == 200
+
+    def requests(self, path: str | None = "/v1/chat/completions") -> list[dict]:
+        recorded = http_request(self.url, "GET", "/_requests").json()["requests"]
+        return [r for r in recorded if path is None or r["path"] == path]
+
+    def chat_bodies(self) -> list[dict]:
+        return [json.loads(r["body"]) for r in self.requests()]
+
+    def stop(self) -> None:
+        stop_process(self.process)
+
+
+# Reply builders (the fake's JSON script form)
+def text_reply(text: str) -> dict:
+    return {"type": "text", "text": text}
+
+
+def status_reply(status: int, message: str, retry_after: int | None = None) -> dict:
+    reply = {"type": "status", "status": status, "message": message}
+    if retry_after is not None:
+        reply["retry_after"] = retry_after
+    return reply
+
+
+def tool_calls_reply(calls: list[dict], shape: str = "fragments") -> dict:
+    return {"type": "tool_calls", "calls": calls, "shape": shape}
+
+
+HANG = {"type": "hang"}
+
+
+def drop_reply(text: str, after_words: int) -> dict:
+    return {"type": "drop", "text": text, "after_words": after_words}
+
+
+# ---------------------------------------------------------------------------------------------
+# FrontDesk
+
+
+class FrontDesk:
+    """A running `frontdesk serve --env test` process with its own database and log file."""
+
+    def __init__(self, directory: Path, env: dict[str, str]):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"{self.url}/v1"
+        self.database = directory / "fd.sqlite"
+        self.log_path = directory / "frontdesk.log"
+        self.env = env
+        full_env = scrubbed_environment()
+        full_env.update({"DATABASE_PATH": str(self.database), "PERSONAS_DIR": str(REPO / "personas"),
+                         "LOG_LEVEL": "info"})
+        full_env.update(env)
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [str(executable("frontdesk")), "serve", "--env", "test", "--port", str(self.port)],
+            cwd=REPO, env=full_env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.process.poll() is not None:
+                self._log.close()
+                raise RuntimeError(f"frontdesk exited with {self.process.returncode}:\n{self.log_text()[-3000:]}")
+            try:
+                if http_request(self.url, "GET", "/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"frontdesk did not answer /health:\n{self.log_text()[-3000:]}")
+            time.sleep(0.05)
+
+    def log_text(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def business_name(self) -> str:
+        import sqlite3
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as db:
+            return db.execute("SELECT name FROM business").fetchone()[0]
+
+    def openai_client(self, api_key: str = "sk-client-not-checked", **kwargs):
+        import openai
+        return openai.OpenAI(base_url=self.base_url, api_key=api_key, max_retries=0, timeout=30, **kwargs)
+
+    def stop(self) -> None:
+        stop_process(self.process)
+        if not self._log.closed:
+            self._log.close()
+
+
+def upstream_env(fake: FakeUpstream, **extra: str) -> dict[str, str]:
+    env = {
+        "UPSTREAM_BASE_URL": fake.base_url,
+        "UPSTREAM_API_KEY": UPSTREAM_KEY,
+        "UPSTREAM_MODEL": UPSTREAM_MODEL,
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def start_frontdesk(tmp_path_factory):
+    """Factory: start_frontdesk(env) → FrontDesk; every server started is stopped at module end."""
+    started: list[FrontDesk] = []
+
+    def start(env: dict[str, str]) -> FrontDesk:
+        server = FrontDesk(tmp_path_factory.mktemp("frontdesk"), env)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def fake():
+    upstream = FakeUpstream()
+    yield upstream
+    upstream.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fake(request):
+    """Each test starts with an empty script and no recordings on the module's fake."""
+    if "fake" in request.fixturenames:
+        request.getfixturevalue("fake").reset()
+    yield
