@@ -172,4 +172,41 @@ struct ErrorsAndAuthTests {
             #expect(response.json["error"]?["message"]?.stringValue?.contains("UPSTREAM_API_KEY") == true)
         }
     }
+
+    @Test func forwardingTheClientKeySendsTheCallersBearerUpstreamInsteadOfOurs() async throws {
+        try await FrontDeskHarness.run(configure: { $0.forwardClientKey = true; $0.upstreamAPIKey = nil }) { client, upstream in
+            let response = try await client.complete(Self.hello, headers: [.authorization: "Bearer sk-callers-own-key-123456"])
+            #expect(response.status == .ok)
+            #expect(upstream.recordedRequests.first?.authorization == "Bearer sk-callers-own-key-123456")
+        }
+    }
+
+    @Test func anUnknownConfiguredPersonaStopsStartUpWithAClearMessage() throws {
+        let directory = try FrontDeskHarness.temporaryDirectory()
+        var configuration = AppConfiguration()
+        configuration.databasePath = directory.appendingPathComponent("fd.sqlite").path
+        configuration.personasDirectory = FrontDeskHarness.repositoryRoot.appendingPathComponent("personas").path
+        configuration.personaName = "dentl_office"
+        let services = try FrontDeskServices(configuration: configuration, logger: .init(label: "test"))
+        defer { services.shutdown() }
+        do {
+            try StartupChecks.run(services: services, logger: .init(label: "test"))
+            Issue.record("start-up should have failed")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("PERSONA_NAME=dentl_office"))
+            #expect(error.description.contains("dental_office"))
+        }
+    }
+
+    @Test func forwardingTheClientKeyAndRequiringOurKeysAtOnceStopsStartUp() throws {
+        let directory = try FrontDeskHarness.temporaryDirectory()
+        var configuration = AppConfiguration()
+        configuration.databasePath = directory.appendingPathComponent("fd.sqlite").path
+        configuration.personasDirectory = FrontDeskHarness.repositoryRoot.appendingPathComponent("personas").path
+        configuration.forwardClientKey = true
+        configuration.apiKeys = ["fd-key"]
+        let services = try FrontDeskServices(configuration: configuration, logger: .init(label: "test"))
+        defer { services.shutdown() }
+        #expect(throws: ConfigurationError.self) { try StartupChecks.run(services: services, logger: .init(label: "test")) }
+    }
 }
