@@ -65,7 +65,9 @@ struct CurlUpstreamClientRetryTests {
         let response = try await client.send(Support.chatRequest(), logger: Logger(label: "t"))
 
         #expect(response.baseURL == fallback.baseURL)
-        #expect(start.secondsElapsed < 1)
+        // Far below the 30 s the primary asked for: it was not waited out. (A loose bound on
+        // purpose: the whole suite runs in parallel on 2 cores.)
+        #expect(start.secondsElapsed < 10)
         #expect(primary.requestCount == 1)
     }
 
@@ -94,7 +96,7 @@ struct CurlUpstreamClientRetryTests {
         } catch let error as UpstreamError {
             guard case .unreachable = error else { Issue.record("expected .unreachable, got \(error)"); return }
         }
-        #expect(start.secondsElapsed < 2.5)
+        #expect(start.secondsElapsed < 5)  // bounded by the 2 s deadline, with room for a loaded machine
     }
 
     @Test func persistentServerErrorsEndWithTheLastStatusAfterBoundedRetries() async throws {
@@ -112,7 +114,7 @@ struct CurlUpstreamClientRetryTests {
 
         // Then the fallback got its first try plus maxRetries, all inside the deadline
         #expect(fallback.requestCount == 3)
-        #expect(start.secondsElapsed < 3.5)
+        #expect(start.secondsElapsed < 6)  // bounded by the 3 s deadline, with room for a loaded machine
     }
 
     @Test func hangingUpstreamTimesOutAtTheFirstByteTimeout() async throws {
@@ -128,7 +130,7 @@ struct CurlUpstreamClientRetryTests {
             _ = try await client.send(Support.chatRequest(), logger: Logger(label: "t"))
         }
 
-        #expect(start.secondsElapsed < 2)
+        #expect(start.secondsElapsed < 2.9)  // the client's default 3 s first-byte timeout did not apply
         #expect(server.requestCount == 1)  // never retried on the same URL
         #expect(await server.eventually { $0.clientClosures == 1 })
     }
@@ -161,7 +163,7 @@ struct CurlUpstreamClientRetryTests {
         let response = try await client.send(Support.chatRequest(), logger: Logger(label: "t"))
 
         #expect(response.baseURL == fallback.baseURL)
-        #expect(start.secondsElapsed < 1.5)
+        #expect(start.secondsElapsed < 3)
     }
 
     @Test func aConnectionClosedWithoutAResponseIsRetried() async throws {
