@@ -40,7 +40,8 @@ public final class ChatAgent: Sendable {
     public func complete(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> ChatCompletion {
         var state = try prepare(turn, logger: logger)
         var usage: Usage?
-        for round in 0... {
+        var round = 0
+        while true {
             let answer = try await upstream.complete(state.upstreamBody(stream: false), credential: turn.upstreamCredential, logger: logger)
             if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
             let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
@@ -56,8 +57,8 @@ public final class ChatAgent: Sendable {
             if !client.isEmpty {
                 return state.completion(content: answer.content, toolCalls: client, refusal: nil, finishReason: "tool_calls", usage: usage)
             }
+            round += 1
         }
-        fatalError("unreachable: the loop returns")
     }
 
     /// Everything a turn decides before its first upstream call.

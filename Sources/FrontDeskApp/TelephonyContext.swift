@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import Scheduling
 
 /// What the telephony provider says about the call, read from its own request fields.
 ///
@@ -31,18 +32,14 @@ struct TelephonyContext: Sendable, Equatable {
             ?? extra?["conversation_id"]?.stringValue
     }
 
-    /// Keeps `+` and digits ("+1 (555) 123-4567" → "+15551234567"); US numbers without a
-    /// country code get +1. Anything that is not a plausible phone number is dropped, so a
-    /// SIP URI or garbage never binds a caller.
+    /// The caller's number as E.164, by the calendar's own `PhoneNumber` rules, so the number
+    /// the edge binds and the number patients are stored under can never be normalised
+    /// differently. SIP and tel URIs are unwrapped first; anything that is not a plausible
+    /// phone number is dropped, so garbage never binds a caller.
     static func normalise(_ raw: String) -> String? {
         var text = raw.trimmingCharacters(in: .whitespaces)
         if text.hasPrefix("sip:") || text.hasPrefix("tel:") { text = String(text.dropFirst(4)) }
         if let at = text.firstIndex(of: "@") { text = String(text[..<at]) }
-        let digits = text.filter(\.isASCII).filter(\.isNumber)
-        guard digits.count >= 7, digits.count <= 15 else { return nil }
-        if text.hasPrefix("+") { return "+" + digits }
-        if digits.count == 10 { return "+1" + digits }
-        if digits.count == 11, digits.hasPrefix("1") { return "+" + digits }
-        return "+" + digits
+        return PhoneNumber(text)?.e164
     }
 }

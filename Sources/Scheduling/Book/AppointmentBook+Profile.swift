@@ -90,8 +90,12 @@ extension AppointmentBook {
 
     /// The business profile as stored (patients are not part of it: `patients` is nil).
     /// Throws `.notFound("business profile")` on a database that has none yet.
+    ///
+    /// Served from the compiled-schedule cache, which is checked against `config_revision`:
+    /// the prompt and every tool call read the profile, and it changes only on import, so
+    /// rebuilding it from its tables each time would be work done on every turn for nothing.
     public func profile() throws -> BusinessProfile {
-        try read { db in try Self.loadProfile(db) }
+        try read { db in try schedule(db).profile }
     }
 
     public func providers() throws -> [ProviderProfile] { try profile().providers }
