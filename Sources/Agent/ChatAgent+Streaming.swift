@@ -27,11 +27,31 @@ public struct AgentStream: Sendable {
     ///   error event), or whatever `emit` throws when the client has gone away.
     public func run(_ emit: (ChatCompletionChunk) async throws -> Void) async throws {
         var state = self.state
+        var spokenText = ""
+        do {
+            let (clientCalls, reason) = try await relay(&state, spokenText: &spokenText, emit: emit)
+            agent.conversations?.record(state.conversationTurn(
+                answer: spokenText.isEmpty ? nil : spokenText, clientToolCalls: clientCalls, finishReason: reason,
+                error: nil, streamed: true))
+        } catch {
+            // Kept too: what the caller heard before the failure, and the tools that already ran.
+            agent.conversations?.record(state.conversationTurn(
+                answer: spokenText.isEmpty ? nil : spokenText, clientToolCalls: [], finishReason: nil,
+                error: error is CancellationError ? "client went away" : String(describing: error), streamed: true))
+            throw error
+        }
+    }
+
+    /// The relay itself; returns the client tool calls handed back and the finish reason.
+    private func relay(
+        _ state: inout TurnState, spokenText: inout String, emit: (ChatCompletionChunk) async throws -> Void
+    ) async throws -> ([ToolCall], String) {
         try await emit(state.chunk(.init(role: "assistant", content: "")))
         var spoken = false
         var usage: Usage?
         var chunks = first
-        for round in 0... {
+        var round = 0
+        while true {
             var assembler = ToolCallAssembler()
             var text = ""
             var finishReason: String?
@@ -41,6 +61,7 @@ public struct AgentStream: Sendable {
                     if let delta = chunk.delta {
                         if let content = delta.content, !content.isEmpty {
                             text += content
+                            spokenText += content
                             spoken = true
                             try await emit(state.chunk(.init(content: content)))
                         }
@@ -62,17 +83,20 @@ public struct AgentStream: Sendable {
                 try await emitClientCalls(client, state: state, emit: emit)
                 let reason = client.isEmpty ? (finishReason ?? "stop") : "tool_calls"
                 try await finish(reason, usage: usage, state: state, emit: emit)
-                return
+                return (client, reason)
             }
             if round >= agent.configuration.maxToolRounds {
                 logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
-                try await emit(state.chunk(.init(content: (spoken ? " " : "") + state.persona.fallback)))
+                let fallback = (spoken ? " " : "") + state.persona.fallback
+                spokenText += fallback
+                try await emit(state.chunk(.init(content: fallback)))
                 try await finish("stop", usage: usage, state: state, emit: emit)
-                return
+                return ([], "stop")
             }
             if !spoken, let filler = state.persona.filler {
                 // The caller would otherwise hear silence while the tools run.
                 try await emit(state.chunk(.init(content: filler + " ")))
+                spokenText += filler + " "
                 spoken = true
             }
             let answer = ChatCompletion(
@@ -82,9 +106,10 @@ public struct AgentStream: Sendable {
             if !client.isEmpty {
                 try await emitClientCalls(client, state: state, emit: emit)
                 try await finish("tool_calls", usage: usage, state: state, emit: emit)
-                return
+                return (client, "tool_calls")
             }
             chunks = try await agent.upstream.stream(state.upstreamBody(stream: true), credential: credential, logger: logger)
+            round += 1
         }
     }
 

@@ -14,17 +14,22 @@ public final class ChatAgent: Sendable {
     let upstream: any ChatUpstream
     let tools: ToolRegistry
     let configuration: AgentConfiguration
+    let conversations: (any ConversationStore)?
     let now: @Sendable () -> Date
 
+    /// - Parameter conversations: where turns are kept and tool rounds remembered; nil keeps
+    ///   nothing (each turn then sees only what the client sent).
     public init(
         personas: PersonaStore, prompts: PromptAssembler, upstream: any ChatUpstream, tools: ToolRegistry,
-        configuration: AgentConfiguration, now: @escaping @Sendable () -> Date = { Date() }
+        configuration: AgentConfiguration, conversations: (any ConversationStore)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.personas = personas
         self.prompts = prompts
         self.upstream = upstream
         self.tools = tools
         self.configuration = configuration
+        self.conversations = conversations
         self.now = now
     }
 
@@ -39,10 +44,24 @@ public final class ChatAgent: Sendable {
     /// Answers a turn as one `chat.completion`.
     public func complete(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> ChatCompletion {
         var state = try prepare(turn, logger: logger)
+        do {
+            let completion = try await runRounds(&state, credential: turn.upstreamCredential, logger: logger)
+            conversations?.record(state.conversationTurn(
+                answer: completion.content, clientToolCalls: completion.toolCalls, finishReason: completion.finishReason,
+                error: nil, streamed: false))
+            return completion
+        } catch {
+            conversations?.record(state.conversationTurn(
+                answer: nil, clientToolCalls: [], finishReason: nil, error: String(describing: error), streamed: false))
+            throw error
+        }
+    }
+
+    private func runRounds(_ state: inout TurnState, credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
         var usage: Usage?
         var round = 0
         while true {
-            let answer = try await upstream.complete(state.upstreamBody(stream: false), credential: turn.upstreamCredential, logger: logger)
+            let answer = try await upstream.complete(state.upstreamBody(stream: false), credential: credential, logger: logger)
             if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
             let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
             if ours.isEmpty {
@@ -67,8 +86,17 @@ public final class ChatAgent: Sendable {
         let date = now()
         let system = try prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
 
+        let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
+        var clientMessages = turn.request.messages
+        if let conversations {
+            // The model must still know what its tools told it in earlier turns (the slots it
+            // offered, the appointment id it booked); the client never saw those rounds.
+            let earlier = conversations.turnsWithToolRounds(conversationID: conversationID)
+            clientMessages = TranscriptAnchor.splice(clientMessages, turns: earlier, callerNumber: turn.callerNumber)
+        }
+
         var messages = [ChatMessage.system(system)]
-        for message in turn.request.messages {
+        for message in clientMessages {
             if configuration.personaMode == .replace, message.role == .system || message.role == .developer { continue }
             messages.append(message)
         }
@@ -76,7 +104,6 @@ public final class ChatAgent: Sendable {
         let clientNames = Set(clientTools.map(\.name))
         // A client tool shadows ours of the same name: the client asked for it explicitly.
         let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames))
-        let conversationID = ConversationKey.make(callID: turn.callID, messages: turn.request.messages)
         return TurnState(
             id: "chatcmpl-" + Self.randomID(),
             created: Int(date.timeIntervalSince1970),
@@ -87,7 +114,11 @@ public final class ChatAgent: Sendable {
             clientToolNames: clientNames,
             persona: persona,
             request: turn.request,
-            context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger))
+            context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger),
+            journal: TurnJournal(
+                telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
+                anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber),
+                callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date))
     }
 
     static func randomID() -> String {
@@ -109,6 +140,9 @@ struct TurnState: Sendable {
     let persona: Persona
     let request: ChatCompletionRequest
     let context: ToolContext
+    let journal: TurnJournal
+    /// This turn's internal rounds as the next turns will get them back.
+    var internalMessages: [ChatMessage] = []
 
     func upstreamBody(stream: Bool) -> JSONValue {
         request.upstreamBody(model: upstreamModel, messages: messages, tools: tools, stream: stream)
@@ -119,10 +153,25 @@ struct TurnState: Sendable {
     mutating func runTools(_ ours: [ToolCall], alongside answer: ChatCompletion, tools: ToolRegistry) async {
         let outcomes = await tools.execute(ours, disabled: persona.disabledTools, context: context)
         messages.append(.assistant(answer.content, toolCalls: answer.toolCalls))
+        // Remembered without its text: whatever was said the client already has in its own
+        // copy of our answer. And with our calls only: a client call is answered by the client.
+        internalMessages.append(.assistant(nil, toolCalls: ours))
         for outcome in outcomes {
-            messages.append(.tool(callID: outcome.call.id, content: outcome.content))
+            let result = ChatMessage.tool(callID: outcome.call.id, content: outcome.content)
+            messages.append(result)
+            internalMessages.append(result)
         }
-        // A client call in the same message gets no result from us; the client answers it.
+    }
+
+    func conversationTurn(
+        answer: String?, clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool
+    ) -> ConversationTurn {
+        ConversationTurn(
+            conversationID: context.conversationID, telephonyCallID: journal.telephonyCallID,
+            callerNumber: context.callerNumber, persona: journal.personaName, requestID: journal.requestID,
+            anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
+            clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
+            startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {
@@ -134,4 +183,15 @@ struct TurnState: Sendable {
     func chunk(_ delta: ChatCompletionChunk.Delta?, finishReason: String? = nil, usage: Usage? = nil) -> ChatCompletionChunk {
         ChatCompletionChunk(id: id, created: created, model: responseModel, delta: delta, finishReason: finishReason, usage: usage)
     }
+}
+
+/// What the conversation log needs to know about a turn besides its outcome.
+struct TurnJournal: Sendable {
+    let telephonyCallID: String?
+    let personaName: String
+    let requestID: String
+    let anchor: TranscriptAnchor
+    let callerText: String?
+    let startedAt: Date
+    let startedInstant = ContinuousClock.now
 }

@@ -12,6 +12,8 @@ public struct FrontDeskServices: Sendable {
     public let book: AppointmentBook
     public let personas: PersonaStore
     public let agent: ChatAgent
+    /// The call log's writer; `buildApplication` runs it as a service next to the server.
+    public let conversations: CallLogConversationStore
     let curl: CurlUpstreamClient?
 
     /// - Parameter upstream: replaces the libcurl upstream (tests of the agent loop only).
@@ -42,6 +44,9 @@ public struct FrontDeskServices: Sendable {
             chatUpstream = UnconfiguredUpstream()
         }
         self.curl = curl
+        let conversations = CallLogConversationStore(
+            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls"))
+        self.conversations = conversations
         self.agent = ChatAgent(
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(book: book)),
@@ -52,7 +57,8 @@ public struct FrontDeskServices: Sendable {
                 audit: AppointmentBookAuditSink(book: book)),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
-                personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds))
+                personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds),
+            conversations: conversations)
     }
 
     /// Stops the libcurl driver thread.
@@ -83,5 +89,8 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "FrontDesk"),
+        // Services shut down in reverse order, the server first: turns still in flight are
+        // recorded before the call log's writer drains and stops.
+        services: [ConversationRecorderService(store: services.conversations)],
         logger: logger)
 }

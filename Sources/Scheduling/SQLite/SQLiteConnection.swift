@@ -12,10 +12,12 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Opens (creating if needed) the file and applies the pragmas every connection must have.
     ///
-    /// `synchronous=FULL` because a booking the assistant has said aloud must survive power loss;
+    /// `synchronous=FULL` by default because a booking the assistant has said aloud must survive
+    /// power loss; the call log passes `.normal` (in WAL mode a commit then never waits for
+    /// fsync, and a crash can lose only the last transcript lines, never corrupt the file).
     /// `busy_timeout` lets concurrent writers (other threads or processes) queue on the lock
     /// instead of failing at once.
-    init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+    init(path: String, busyTimeoutMilliseconds: Int32 = 10_000, synchronous: Synchronous = .full) throws {
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -28,11 +30,13 @@ final class SQLiteConnection: @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         try execute("PRAGMA foreign_keys = ON")
-        try execute("PRAGMA synchronous = FULL")
+        try execute("PRAGMA synchronous = \(synchronous.rawValue)")
         // Switching to WAL needs a write lock; a fresh file opened by several processes at
         // once may see SQLITE_BUSY here beyond the busy handler, so retry like a write.
         try Self.retryingBusy { try self.execute("PRAGMA journal_mode = WAL") }
     }
+
+    enum Synchronous: String { case full = "FULL", normal = "NORMAL" }
 
     deinit {
         for statement in statements.values { sqlite3_finalize(statement) }

@@ -15,7 +15,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1]
+    static let all: [String] = [v1, v2]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -199,5 +199,40 @@ enum SchemaMigrations {
         BEGIN SELECT RAISE(ABORT, 'tool_audit is append-only'); END;
         CREATE TRIGGER tool_audit_no_delete BEFORE DELETE ON tool_audit
         BEGIN SELECT RAISE(ABORT, 'tool_audit is append-only'); END;
+        """
+
+    /// The call log: one row per conversation, one per turn. A turn keeps the messages of its
+    /// internal tool rounds as OpenAI JSON (`internal_messages`), so later turns can splice
+    /// them back and `frontdesk calls show` can print them. Appended by the server only.
+    private static let v2 = """
+        CREATE TABLE calls (
+            id TEXT PRIMARY KEY,
+            telephony_call_id TEXT,
+            caller TEXT,
+            persona TEXT NOT NULL,
+            started_at_ms INTEGER NOT NULL,
+            last_turn_at_ms INTEGER NOT NULL,
+            turns INTEGER NOT NULL DEFAULT 0 CHECK (turns >= 0)
+        );
+        CREATE INDEX calls_last_turn ON calls(last_turn_at_ms);
+        CREATE TABLE call_turns (
+            id INTEGER PRIMARY KEY,
+            call_id TEXT NOT NULL REFERENCES calls(id),
+            request_id TEXT NOT NULL,
+            -- Where the internal messages belong: after this many non-system client messages,
+            -- provided the client's user messages up to there still hash to anchor_digest.
+            anchor_position INTEGER NOT NULL CHECK (anchor_position >= 0),
+            anchor_digest TEXT NOT NULL,
+            caller_text TEXT,
+            internal_messages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(internal_messages)),
+            answer TEXT,
+            client_tool_calls TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(client_tool_calls)),
+            finish_reason TEXT,
+            error TEXT,
+            streamed INTEGER NOT NULL CHECK (streamed IN (0, 1)),
+            started_at_ms INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0)
+        );
+        CREATE INDEX call_turns_call ON call_turns(call_id, id);
         """
 }

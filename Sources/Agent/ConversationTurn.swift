@@ -1,0 +1,58 @@
+import Foundation
+import OpenAIWire
+
+/// One finished turn as the conversation store keeps it: enough to print the transcript and
+/// to splice the turn's internal tool rounds into later turns.
+public struct ConversationTurn: Sendable, Equatable {
+    public var conversationID: String
+    public var telephonyCallID: String?
+    public var callerNumber: String?
+    public var persona: String
+    public var requestID: String
+    public var anchor: TranscriptAnchor
+    /// The turn's last user message.
+    public var callerText: String?
+    /// The internal rounds: assistant messages with FrontDesk's tool calls and their results.
+    /// The client never saw them.
+    public var internalMessages: [ChatMessage]
+    public var answer: String?
+    /// Tool calls handed to the client (transfer, end_call …).
+    public var clientToolCalls: [ToolCall]
+    public var finishReason: String?
+    public var error: String?
+    public var streamed: Bool
+    public var startedAt: Date
+    public var duration: Duration
+
+    public init(
+        conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
+        anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
+        clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration
+    ) {
+        self.conversationID = conversationID
+        self.telephonyCallID = telephonyCallID
+        self.callerNumber = callerNumber
+        self.persona = persona
+        self.requestID = requestID
+        self.anchor = anchor
+        self.callerText = callerText
+        self.internalMessages = internalMessages
+        self.answer = answer
+        self.clientToolCalls = clientToolCalls
+        self.finishReason = finishReason
+        self.error = error
+        self.streamed = streamed
+        self.startedAt = startedAt
+        self.duration = duration
+    }
+}
+
+/// Where conversations are kept. A protocol so the agent stays testable without a database;
+/// the app wires `CallLogConversationStore`.
+public protocol ConversationStore: Sendable {
+    /// The earlier turns of this conversation that ran internal tool rounds, oldest first.
+    /// Must not throw: a store failure costs the model its memory, never the caller their turn.
+    func turnsWithToolRounds(conversationID: String) -> [ConversationTurn]
+    /// Keeps a finished (or failed) turn. Must return at once: the caller is waiting.
+    func record(_ turn: ConversationTurn)
+}
