@@ -35,6 +35,18 @@ import Testing
         #expect(moved.start == TestBook.local("2026-03-03", "10:15"))
     }
 
+    @Test func aPatientCannotBeBookedTwiceAtOnceEvenWithAnotherProvider() throws {
+        // Alice has them 10:00–11:00; a checkup with Bob at 10:30 is free for Bob, not for them.
+        let clash = BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob", start: TestBook.local("2026-03-03", "10:30"))
+        #expect(throws: SchedulingError.patientBusy(existingID: original.id)) { try book.book(clash, now: now) }
+        // Right after it (the buffer is the provider's, not the patient's) is fine, and so is someone else.
+        _ = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                         start: TestBook.local("2026-03-03", "11:00")), now: now)
+        let other = try TestBook.patient(book, 1)
+        _ = try book.book(BookingRequest(patientID: other.id, serviceID: "checkup", providerID: "bob",
+                                         start: TestBook.local("2026-03-03", "10:30")), now: now)
+    }
+
     @Test func aFailedRescheduleChangesNothing() throws {
         let other = try TestBook.patient(book, 1)
         let blocker = try book.book(BookingRequest(patientID: other.id, serviceID: "checkup", providerID: "alice",

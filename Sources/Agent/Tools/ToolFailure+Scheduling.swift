@@ -33,6 +33,10 @@ extension ToolFailure {
             self.init(code: "hold_expired", message: error.message)
         case .notBooked:
             self.init(code: "not_booked", message: error.message)
+        case .patientBusy(let existingID):
+            // The caller's own appointment (authority was checked before booking), so its id may be named.
+            self.init(code: "patient_conflict", message: error.message + " Offer to move that one instead, or pick another time.",
+                      details: ["appointment_id": .int(Int(existingID))])
         }
     }
 

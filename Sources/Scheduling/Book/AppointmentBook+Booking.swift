@@ -139,6 +139,15 @@ extension AppointmentBook {
         db: SQLiteConnection, now: Date
     ) throws -> Appointment {
         let service = try engine.resolveService(slot.serviceID)
+        // A person cannot be in two chairs at once, whichever providers they are booked with.
+        // (A reschedule has already released the appointment it moves, so moving by a few
+        // minutes is not a conflict with itself.)
+        if let existing: Int64 = try db.first("""
+            SELECT id FROM appointments
+            WHERE patient_id = ? AND status = 'booked' AND start_utc < ? AND end_utc > ? LIMIT 1
+            """, [v(patientID), v(slot.end.unixSeconds), v(slot.start.unixSeconds)], { $0.int(0) }) {
+            throw SchedulingError.patientBusy(existingID: existing)
+        }
         do {
             try db.run("""
                 INSERT INTO appointments (patient_id, provider_id, service_id, location_id, start_utc, end_utc, block_start_utc,

@@ -12,6 +12,8 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
     case duplicatePatient(existingID: Int64)
     case holdExpired
     case notBooked
+    /// The patient already has a booked appointment overlapping that time (with any provider).
+    case patientBusy(existingID: Int64)
 
     public var code: String {
         switch self {
@@ -26,6 +28,7 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
         case .duplicatePatient: "duplicate_patient"
         case .holdExpired: "hold_expired"
         case .notBooked: "not_booked"
+        case .patientBusy: "patient_conflict"
         }
     }
 
@@ -47,6 +50,7 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
         case .duplicatePatient: "A patient with these details is already on file."
         case .holdExpired: "The hold on that time has expired."
         case .notBooked: "That appointment is not currently booked."
+        case .patientBusy: "You already have an appointment at that time."
         }
     }
 
