@@ -10,9 +10,32 @@ public final class PersonaStore: Sendable {
     private let cache = Mutex<[String: CachedPersona]>([:])
 
     private struct CachedPersona: Sendable {
-        let modified: Date
-        let size: Int
+        let stamp: FileStamp
         let persona: Persona
+    }
+
+    /// What decides whether a cached persona is still the file's content: modification time
+    /// to the nanosecond, size and inode (an editor that saves by rename gets a new inode).
+    private struct FileStamp: Equatable, Sendable {
+        let seconds: Int
+        let nanoseconds: Int
+        let size: Int
+        let inode: UInt64
+
+        /// One `stat` call; nil unless `path` is a regular file.
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            #if canImport(Darwin)
+            seconds = Int(info.st_mtimespec.tv_sec)
+            nanoseconds = Int(info.st_mtimespec.tv_nsec)
+            #else
+            seconds = Int(info.st_mtim.tv_sec)
+            nanoseconds = Int(info.st_mtim.tv_nsec)
+            #endif
+            size = Int(info.st_size)
+            inode = UInt64(info.st_ino)
+        }
     }
 
     public init(directory: URL) {
@@ -36,20 +59,16 @@ public final class PersonaStore: Sendable {
     /// - Throws: `AgentError.unknownPersona` when the name is invalid or no such file exists.
     public func persona(named name: String) throws(AgentError) -> Persona {
         guard Self.isValidName(name) else { throw .unknownPersona(name: name, known: names()) }
-        let url = directory.appendingPathComponent("\(name).txt")
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
-            (attributes[.type] as? FileAttributeType) == .typeRegular
-        else { throw .unknownPersona(name: name, known: names()) }
-        let modified = attributes[.modificationDate] as? Date ?? .distantPast
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? -1
-        if let cached = cache.withLock({ $0[name] }), cached.modified == modified, cached.size == size {
+        let path = directory.path + "/" + name + ".txt"
+        guard let stamp = FileStamp(path: path) else { throw .unknownPersona(name: name, known: names()) }
+        if let cached = cache.withLock({ $0[name] }), cached.stamp == stamp {
             return cached.persona
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw .unknownPersona(name: name, known: names())
         }
         let persona = Persona(name: name, text: String(decoding: data, as: UTF8.self))
-        cache.withLock { $0[name] = CachedPersona(modified: modified, size: size, persona: persona) }
+        cache.withLock { $0[name] = CachedPersona(stamp: stamp, persona: persona) }
         return persona
     }
 }

@@ -19,6 +19,10 @@ public final class PromptAssembler: Sendable {
     private let factsTTL: TimeInterval
     private let cachedFacts = Mutex<(fetched: Date, facts: BusinessFacts)?>(nil)
     private let cachedSlots = Mutex<(fetched: Date, slots: [String])?>(nil)
+    /// The caller-independent placeholder values, rendered once per minute and facts TTL:
+    /// formatting the hours, the services and the local time on every turn showed up in
+    /// profiles of the request path.
+    private let cachedBusinessValues = Mutex<(built: Date, minute: Int64, values: [String: String])?>(nil)
     private let openSlotCount: Int
 
     public init(source: any BusinessFactsSource, factsTTL: Duration = .seconds(2), openSlotCount: Int = 4) {
@@ -69,9 +73,8 @@ public final class PromptAssembler: Sendable {
 
     /// The values of every known placeholder for this moment and caller.
     public func values(now: Date, callerNumber: String?, logger: Logger) throws(AgentError) -> [String: String] {
-        let facts = try facts(now: now)
-        let local = LocalTime(timeZone: facts.timeZone)
-        var callerContext: String
+        var values = try businessValues(now: now, logger: logger)
+        let callerContext: String
         if let callerNumber {
             do {
                 callerContext =
@@ -84,8 +87,24 @@ public final class PromptAssembler: Sendable {
         } else {
             callerContext = "The caller's number is unknown. Before discussing or changing any appointment, verify who they are by full name and date of birth."
         }
+        values["caller_number"] = callerNumber ?? "unknown"
+        values["caller_context"] = callerContext
+        return values
+    }
+
+    /// Everything but the caller. The local time is shown to the minute, so within one minute
+    /// and one facts TTL the values are the same text.
+    private func businessValues(now: Date, logger: Logger) throws(AgentError) -> [String: String] {
+        let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        if let cached = cachedBusinessValues.withLock({ $0 }), cached.minute == minute,
+            now.timeIntervalSince(cached.built) < factsTTL, now >= cached.built
+        {
+            return cached.values
+        }
+        let facts = try facts(now: now)
+        let local = LocalTime(timeZone: facts.timeZone)
         let openSlots = openSlots(now: now, logger: logger)
-        return [
+        let values = [
             "business_name": facts.name,
             "now_local": local.long(now),
             "today": local.isoDate(now),
@@ -97,10 +116,10 @@ public final class PromptAssembler: Sendable {
             "business_phone": facts.phone ?? "not on file",
             "business_address": facts.address ?? "not on file",
             "faq": Self.lines(facts.faq, empty: "No frequently asked questions are on file."),
-            "caller_number": callerNumber ?? "unknown",
-            "caller_context": callerContext,
             "open_slots": Self.lines(openSlots, empty: "No open slots were found in the coming days; use the tools to search further ahead."),
         ]
+        cachedBusinessValues.withLock { $0 = (now, minute, values) }
+        return values
     }
 
     /// The system message for a turn.

@@ -17,3 +17,22 @@ import Testing
         #expect(LocalDate(text) == nil)
     }
 }
+
+/// The per-day converter availability uses must agree with the exact per-time resolution on
+/// every day, DST changes (at 02:00, at midnight, by 30 minutes) included.
+@Suite struct ZonedClockDayTests {
+    @Test(arguments: ["America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Santiago", "Asia/Kolkata"])
+    func theDayConverterMatchesTheExactConversionEveryQuarterHourOfAYear(zone: String) throws {
+        let clock = try #require(ZonedClock(identifier: zone))
+        var date = try #require(LocalDate("2026-01-01"))
+        var mismatches: [String] = []
+        while date < LocalDate("2027-01-01")! {
+            let day = clock.day(date)
+            for minutes in stride(from: 0, through: 1440, by: 15) where day.utcSeconds(minutes: minutes) != clock.utcSeconds(date, minutes: minutes) {
+                mismatches.append("\(date) +\(minutes)m")
+            }
+            date = date.adding(days: 1)
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}

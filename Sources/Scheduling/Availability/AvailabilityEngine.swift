@@ -139,6 +139,7 @@ public struct AvailabilityEngine: Sendable {
         timelines: [String: BusyTimeline], nowSeconds: Int64
     ) -> [Slot] {
         if schedule.closure(provider: nil, on: date) != nil { return [] }
+        let day = schedule.clock.day(date)
         let step = max(1, schedule.rules.slotStepMinutes)
         let earliest = nowSeconds + Int64(schedule.rules.minimumNoticeMinutes) * 60
         var result: [Slot] = []
@@ -151,7 +152,7 @@ public struct AvailabilityEngine: Sendable {
                     while minute + service.duration <= period.upperBound {
                         defer { minute += step }
                         guard query.timeOfDay.accepts(minutes: minute),
-                              let start = schedule.clock.utcSeconds(date, minutes: minute), start >= earliest else { continue }
+                              let start = day.utcSeconds(minutes: minute), start >= earliest else { continue }
                         let end = start + Int64(service.duration) * 60
                         if query.oneProviderPerTime, seenStarts.contains(start) { continue }
                         if isBusy(start: start, end: end, service: service, timeline: timelines[provider]) { continue }

@@ -25,6 +25,32 @@ public struct ZonedClock: Sendable {
         return localWallSeconds(candidate) == wall ? candidate : nil
     }
 
+    /// A converter for one local date. Asking the zone for its offset is the expensive part
+    /// (three lookups per `utcSeconds`), and availability asks for every slot of every provider
+    /// of every day; on a day without an offset change one lookup serves them all.
+    public func day(_ date: LocalDate) -> Day {
+        var fixedOffset: Int64?
+        if let start = utcSeconds(date, minutes: 0), let end = utcSeconds(date.adding(days: 1), minutes: 0) {
+            let startOffset = Int64(date.daysSinceEpoch) * 86_400 - start
+            let endOffset = Int64(date.daysSinceEpoch + 1) * 86_400 - end
+            if startOffset == endOffset { fixedOffset = startOffset }
+        }
+        return Day(clock: self, date: date, fixedOffset: fixedOffset)
+    }
+
+    /// One local date's wall-clock minutes as UTC instants (see `day(_:)`).
+    public struct Day: Sendable {
+        let clock: ZonedClock
+        public let date: LocalDate
+        /// The offset in force all day; nil on a day with a change (then each time is resolved).
+        let fixedOffset: Int64?
+
+        public func utcSeconds(minutes: Int) -> Int64? {
+            guard let fixedOffset, (0...1440).contains(minutes) else { return clock.utcSeconds(date, minutes: minutes) }
+            return Int64(date.daysSinceEpoch) * 86_400 + Int64(minutes) * 60 - fixedOffset
+        }
+    }
+
     public func date(_ date: LocalDate, minutes: Int) -> Date? {
         utcSeconds(date, minutes: minutes).map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
