@@ -122,10 +122,21 @@ public final class ChatAgent: Sendable {
     }
 
     static func randomID() -> String {
-        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        // Three draws of 64 bits, eight characters each: one getrandom per draw, not per character.
         var generator = SystemRandomNumberGenerator()
-        return String((0..<24).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        var characters: [UInt8] = []
+        characters.reserveCapacity(24)
+        for _ in 0..<3 {
+            var bits = generator.next()
+            for _ in 0..<8 {
+                characters.append(idAlphabet[Int(bits % UInt64(idAlphabet.count))])
+                bits /= UInt64(idAlphabet.count)
+            }
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
+
+    private static let idAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
 }
 
 /// The evolving state of one turn across its tool rounds.
@@ -144,8 +155,8 @@ struct TurnState: Sendable {
     /// This turn's internal rounds as the next turns will get them back.
     var internalMessages: [ChatMessage] = []
 
-    func upstreamBody(stream: Bool) -> JSONValue {
-        request.upstreamBody(model: upstreamModel, messages: messages, tools: tools, stream: stream)
+    func upstreamBody(stream: Bool) -> [UInt8] {
+        request.upstreamBodyBytes(model: upstreamModel, messages: messages, tools: tools, stream: stream)
     }
 
     /// Executes our calls and appends the assistant message and one `tool` message per call,

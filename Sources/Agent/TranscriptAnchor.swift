@@ -1,4 +1,3 @@
-import Foundation
 import OpenAIWire
 
 /// Where a turn's internal tool rounds belong in the client's history, and the check that the
@@ -70,7 +69,13 @@ public struct TranscriptAnchor: Sendable, Equatable {
         mutating func add(_ message: ChatMessage) {
             position += 1
             guard message.role == .user else { return }
-            hash.add((message.text ?? message.content.jsonString).trimmingCharacters(in: .whitespacesAndNewlines))
+            // Trimmed by hand: Foundation's trimming showed up in profiles of every turn.
+            let scalars = (message.text ?? message.content.jsonString).unicodeScalars
+            var start = scalars.startIndex
+            var end = scalars.endIndex
+            while start < end, scalars[start].properties.isWhitespace { start = scalars.index(after: start) }
+            while end > start, scalars[scalars.index(before: end)].properties.isWhitespace { end = scalars.index(before: end) }
+            hash.add(Substring(scalars[start..<end]).utf8)
             hash.addSeparator()
         }
 

@@ -12,7 +12,7 @@ struct CurlChatUpstream: ChatUpstream {
     let secrets: [String]
     static let maxJSONBytes = 16 * 1024 * 1024
 
-    func complete(_ body: JSONValue, credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
+    func complete(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
         let response = try await send(body, credential: credential, stream: false, logger: logger)
         let bytes: [UInt8]
         do {
@@ -27,15 +27,15 @@ struct CurlChatUpstream: ChatUpstream {
         }
     }
 
-    func stream(_ body: JSONValue, credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
+    func stream(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
         let response = try await send(body, credential: credential, stream: true, logger: logger)
         let reader = SSEChunkReader(body: response.body, redact: { [secrets] in Redaction.secrets(in: $0, secrets: secrets + [credential].compactMap { $0 }) })
         return UpstreamChunks { try await reader.next() }
     }
 
-    private func send(_ body: JSONValue, credential: String?, stream: Bool, logger: Logger) async throws(AgentError) -> UpstreamHTTPResponse {
+    private func send(_ body: [UInt8], credential: String?, stream: Bool, logger: Logger) async throws(AgentError) -> UpstreamHTTPResponse {
         let request = UpstreamHTTPRequest(
-            path: "/chat/completions", method: "POST", body: body.serialized(), bearerToken: credential ?? apiKey,
+            path: "/chat/completions", method: "POST", body: body, bearerToken: credential ?? apiKey,
             headers: [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")])
         do {
             return try await client.send(request, logger: logger)
@@ -136,11 +136,11 @@ final class SSEChunkReader: @unchecked Sendable {
 /// The upstream when none is configured: every turn answers 503 naming the variables to set,
 /// while `/health`, `/v1/models` and the calendar keep working.
 struct UnconfiguredUpstream: ChatUpstream {
-    func complete(_ body: JSONValue, credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
+    func complete(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
         throw .upstreamNotConfigured
     }
 
-    func stream(_ body: JSONValue, credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
+    func stream(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
         throw .upstreamNotConfigured
     }
 }

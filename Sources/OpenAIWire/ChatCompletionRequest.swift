@@ -143,6 +143,27 @@ public struct ChatCompletionRequest: Sendable, Hashable {
 
     /// The body sent upstream: pass-through fields unchanged, plus what FrontDesk decided.
     public func upstreamBody(model: String, messages: [ChatMessage], tools: [ToolDefinition], stream: Bool) -> JSONValue {
+        var object = upstreamObject(model: model, messages: messages, hasTools: !tools.isEmpty, stream: stream)
+        if !tools.isEmpty { object["tools"] = .array(tools.map(\.json)) }
+        return .object(object)
+    }
+
+    /// The same body as `upstreamBody`, as the bytes sent: the tools are spliced in from their
+    /// cached serialization instead of being serialized again.
+    public func upstreamBodyBytes(model: String, messages: [ChatMessage], tools: [ToolDefinition], stream: Bool) -> [UInt8] {
+        var output = JSONValue.object(upstreamObject(model: model, messages: messages, hasTools: !tools.isEmpty, stream: stream)).serialized()
+        guard !tools.isEmpty else { return output }
+        output.removeLast()  // the closing brace; the object always has model and messages
+        output.append(contentsOf: #","tools":["#.utf8)
+        for (index, tool) in tools.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: tool.serialized)
+        }
+        output.append(contentsOf: "]}".utf8)
+        return output
+    }
+
+    private func upstreamObject(model: String, messages: [ChatMessage], hasTools: Bool, stream: Bool) -> [String: JSONValue] {
         var object = passthrough
         object["model"] = .string(model)
         object["messages"] = .array(messages.map(\.json))
@@ -151,13 +172,11 @@ public struct ChatCompletionRequest: Sendable, Hashable {
             // Usage is always asked for so a turn spanning several tool rounds can report the sum.
             object["stream_options"] = ["include_usage": true]
         }
-        if tools.isEmpty {
-            object.removeValue(forKey: "tools")
+        object.removeValue(forKey: "tools")
+        if !hasTools {
             object.removeValue(forKey: "tool_choice")
             object.removeValue(forKey: "parallel_tool_calls")
-        } else {
-            object["tools"] = .array(tools.map(\.json))
         }
-        return .object(object)
+        return object
     }
 }

@@ -3,6 +3,9 @@
 public struct ToolDefinition: Sendable, Hashable {
     public let name: String
     public let json: JSONValue
+    /// `json` serialized once: FrontDesk's own schemas go upstream on every turn, and
+    /// serializing a dozen nested schemas per request showed up in profiles.
+    public let serialized: [UInt8]
 
     public init(name: String, description: String, parameters: JSONValue, strict: Bool = true) {
         self.name = name
@@ -12,6 +15,7 @@ public struct ToolDefinition: Sendable, Hashable {
                 "name": .string(name), "description": .string(description), "parameters": parameters, "strict": .bool(strict),
             ],
         ]
+        self.serialized = json.serialized()
     }
 
     init(json: JSONValue, param: String) throws(RequestValidationError) {
@@ -30,5 +34,6 @@ public struct ToolDefinition: Sendable, Hashable {
         }
         self.name = name
         self.json = json
+        self.serialized = json.serialized()
     }
 }

@@ -19,6 +19,16 @@ struct TelephonyRequestTests {
             model: "qwen2.5-7b-instruct", messages: request.messages, tools: tools ?? request.tools, stream: stream ?? request.stream)
     }
 
+    @Test(arguments: [true, false])
+    func theBytesSentAreTheUpstreamBodyWithToolsSplicedFromTheirCache(withTools: Bool) throws {
+        let ours = ToolDefinition(name: "find_available_slots", description: "Open slots \"soon\"", parameters: ["type": "object"])
+        for request in [telnyx, vapi, knobs] {
+            let tools = withTools ? request.tools + [ours] : []
+            let bytes = request.upstreamBodyBytes(model: "m", messages: request.messages, tools: tools, stream: request.stream)
+            #expect(try JSONValue(parsing: bytes) == request.upstreamBody(model: "m", messages: request.messages, tools: tools, stream: request.stream))
+        }
+    }
+
     // MARK: Telnyx
 
     @Test func telnyxExtraMetadataIsSplitOffIntoTelephony() throws {

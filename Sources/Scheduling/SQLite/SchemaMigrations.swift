@@ -234,5 +234,8 @@ enum SchemaMigrations {
             duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0)
         );
         CREATE INDEX call_turns_call ON call_turns(call_id, id);
+        -- Every turn asks for its conversation's earlier tool rounds: this partial index finds
+        -- them without visiting the (many more) turns that had none.
+        CREATE INDEX call_turns_rounds ON call_turns(call_id, id) WHERE internal_messages <> '[]';
         """
 }
