@@ -77,10 +77,10 @@ fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-wait_http() {  # url, seconds
+wait_http() {  # url, seconds, pid of the server
     local deadline=$(( $(date +%s) + $2 ))
     until curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; do
-        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        [ "$(date +%s)" -lt "$deadline" ] && kill -0 "$3" 2>/dev/null || return 1
         sleep 0.2
     done
 }
@@ -92,6 +92,7 @@ while IFS= read -r name; do
 done < <(compgen -e | grep -E '^(UPSTREAM_|FRONTDESK_|OPENAI_|LITELLM_|HOST$|PORT$|DATABASE_PATH$|LOG_LEVEL$|PERSONA|MAX_|https?_proxy$|HTTPS?_PROXY$|ALL_PROXY$|all_proxy$)' || true)
 clean_env+=(NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost)
 
+loadavg_before=$(cut -d' ' -f1-3 /proc/loadavg)
 say "starting the scripted fake upstream, FrontDesk and LiteLLM"
 "${clean_env[@]}" "$bin/scripted-upstream" --host 127.0.0.1 --port 0 >"$run/fake.out" 2>"$run/fake.log" &
 pids+=($!)
@@ -102,7 +103,9 @@ fake="http://127.0.0.1:$fake_port"
 # A benchmark sends hundreds of thousands of requests: the fake must not keep them.
 curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"record_requests":false}' "$fake/_config"
 
-api_key=bench-key-not-secret
+# One client key for every path: FrontDesk trusts X-FrontDesk-Caller only on an authenticated
+# request, and LiteLLM refuses to start without a master key. Both check it on every request.
+api_key="sk-bench-$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
 fd_port=$(free_port)
 "${clean_env[@]}" HOST=127.0.0.1 PORT="$fd_port" DATABASE_PATH="$run/frontdesk.sqlite" PERSONAS_DIR="$repo/personas" \
     UPSTREAM_BASE_URL="$fake/v1" UPSTREAM_API_KEY=sk-bench-upstream UPSTREAM_MODEL=scripted-model \
@@ -110,7 +113,7 @@ fd_port=$(free_port)
     "$bin/frontdesk" serve --env production >"$run/frontdesk.log" 2>&1 &
 fd_pid=$!
 pids+=($fd_pid)
-wait_http "http://127.0.0.1:$fd_port/health" 60 || { echo "bench: FrontDesk did not start" >&2; tail -20 "$run/frontdesk.log" >&2; exit 1; }
+wait_http "http://127.0.0.1:$fd_port/health" 60 "$fd_pid" || { echo "bench: FrontDesk did not start" >&2; tail -20 "$run/frontdesk.log" >&2; exit 1; }
 
 ll_port=$(free_port)
 litellm_workers=${BENCH_LITELLM_WORKERS:-1}
@@ -132,6 +135,7 @@ litellm_settings:
   failure_callback: []
   cache: false
 general_settings:
+  master_key: $api_key
   disable_spend_logs: true
   disable_error_logs: true
   background_health_checks: false
@@ -143,7 +147,7 @@ litellm_ok=true
     >"$run/litellm.log" 2>&1 &
 ll_pid=$!
 pids+=($ll_pid)
-if ! wait_http "http://127.0.0.1:$ll_port/health/liveliness" 120; then
+if ! wait_http "http://127.0.0.1:$ll_port/health/liveliness" 120 "$ll_pid"; then
     echo "bench: LiteLLM did not start; its rows will be empty" >&2
     tail -20 "$run/litellm.log" >&2
     litellm_ok=false
@@ -170,8 +174,13 @@ phase() {
     "$@" || echo "bench: phase '$name' failed (exit $?)" >&2
 }
 
+quiet=(--quiet-pid "${pids[0]}" --quiet-pid "$fd_pid")
+if $litellm_ok; then
+    # With several workers, uvicorn runs them as child processes.
+    for pid in "$ll_pid" $(pgrep -P "$ll_pid" || true); do quiet+=(--quiet-pid "$pid"); done
+fi
 phase "1. overhead: direct vs FrontDesk vs LiteLLM, JSON and SSE" \
-    "$bin/frontdesk-bench" overhead "${targets[@]}" "${headers[@]}" "${overhead_args[@]}" --out "$run/overhead.json"
+    "$bin/frontdesk-bench" overhead "${targets[@]}" "${headers[@]}" "${quiet[@]}" "${overhead_args[@]}" --out "$run/overhead.json"
 
 # LiteLLM is done: stop it so it does not share the machine with the remaining phases.
 kill "$ll_pid" 2>/dev/null || true
@@ -194,9 +203,10 @@ phase "3. calendar: find_available_slots and concurrent booking on a generated c
 
 # --- Report --------------------------------------------------------------------------------
 finished_at=$(date +%s)
+loadavg_after=$(cut -d' ' -f1-3 /proc/loadavg)
 sha=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || sha="$sha (with uncommitted changes)"
-RUN="$run" MODE=$($quick && echo quick || echo full) SHA="$sha" WORKERS="$litellm_workers" \
+LOADAVG_BEFORE="$loadavg_before" LOADAVG_AFTER="$loadavg_after" RUN="$run" MODE=$($quick && echo quick || echo full) SHA="$sha" WORKERS="$litellm_workers" \
     BUILD_SECONDS=$((build_done_at - started_at)) BENCH_SECONDS=$((finished_at - build_done_at)) \
     SWIFT_VERSION="$(swift --version 2>&1 | grep -m1 -o 'Swift version [^ ]*' || echo unknown)" \
     "$venv/bin/python" - <<'EOF'
@@ -215,6 +225,7 @@ meta = {
     "kernel": f"Linux {platform.release()}", "swift": os.environ["SWIFT_VERSION"],
     "litellm": importlib.metadata.version("litellm"), "python": platform.python_version(),
     "litellm_workers": int(os.environ["WORKERS"]), "frontdesk_sha": os.environ["SHA"],
+    "loadavg_before": os.environ["LOADAVG_BEFORE"], "loadavg_after": os.environ["LOADAVG_AFTER"],
     "build_seconds": int(os.environ["BUILD_SECONDS"]), "bench_seconds": int(os.environ["BENCH_SECONDS"]),
 }
 with open(os.path.join(os.environ["RUN"], "meta.json"), "w") as f:

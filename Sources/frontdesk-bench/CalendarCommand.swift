@@ -33,8 +33,8 @@ struct CalendarCommand: AsyncParsableCommand {
     @Option(name: .customLong("booking-seconds"), help: "How long the writers book.")
     var bookingSeconds: Double = 5
 
-    @Option(name: .customLong("booking-days"), help: "Writers aim at the next N working days, so they collide often.")
-    var bookingDays: Int = 10
+    @Option(name: .customLong("booking-days"), help: "Writers pick among the free 30-minute slots of the next N working days.")
+    var bookingDays: Int = 40
 
     @Option(help: "Write the results here as JSON.")
     var out: String
@@ -154,14 +154,24 @@ struct CalendarCommand: AsyncParsableCommand {
     }
 
     /// `writers` OS threads (not tasks: the cooperative pool has one thread per core, which would
-    /// quietly cap the writers at two here) book random 30-minute slots for `bookingSeconds`.
+    /// quietly cap the writers at two here) book random slots for `bookingSeconds`. They all draw
+    /// from the same list of slots that were free at the start, so most attempts can succeed
+    /// while writers regularly race for the same slot (the case double booking would come from).
     func runWriters(clock: ZonedClock, today: LocalDate, summary: CalendarGenerator.Summary, logger: Logger) throws -> BookingTotals {
         let workDays = (1...max(1, bookingDays * 2)).map { today.adding(days: $0) }
             .filter { ![.saturday, .sunday].contains($0.weekday) }.prefix(bookingDays)
         let starts = Array(stride(from: 480, to: 720, by: 30)) + Array(stride(from: 780, to: 1080, by: 30))
+        let taken = try bookedStarts(path: db)
         let candidates: [(String, Date)] = workDays.flatMap { day in
-            summary.providerIDs.flatMap { provider in starts.compactMap { minute in clock.date(day, minutes: minute).map { (provider, $0) } } }
+            summary.providerIDs.flatMap { provider in
+                starts.compactMap { minute -> (String, Date)? in
+                    guard let start = clock.date(day, minutes: minute),
+                          !taken.contains("\(provider) \(Int64(start.timeIntervalSince1970))") else { return nil }
+                    return (provider, start)
+                }
+            }
         }
+        log("booking: \(candidates.count) free 30-minute slots in the next \(workDays.count) working days")
         let books = try (0..<max(1, writers)).map { _ in try AppointmentBook(path: db, logger: logger) }
         let results = Collected()
         let done = DispatchSemaphore(value: 0)
@@ -211,6 +221,24 @@ struct CalendarCommand: AsyncParsableCommand {
             for (reason, count) in totals.errors { all.errors[reason, default: 0] += count }
         }
         return all
+    }
+
+    /// "provider start_utc" of every booked appointment.
+    func bookedStarts(path: String) throws -> Set<String> {
+        var handle: OpaquePointer?
+        guard sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let handle else {
+            throw ValidationError("cannot open \(path)")
+        }
+        defer { sqlite3_close(handle) }
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, "SELECT provider_id, start_utc FROM appointments WHERE status = 'booked'", -1, &statement, nil)
+            == SQLITE_OK else { throw ValidationError("query failed: \(String(cString: sqlite3_errmsg(handle)))") }
+        defer { sqlite3_finalize(statement) }
+        var result = Set<String>()
+        while sqlite3_step(statement) == SQLITE_ROW {
+            result.insert("\(String(cString: sqlite3_column_text(statement, 0))) \(sqlite3_column_int64(statement, 1))")
+        }
+        return result
     }
 
     /// Booked appointments that overlap an earlier booked appointment of the same provider,

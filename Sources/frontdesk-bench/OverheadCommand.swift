@@ -28,16 +28,22 @@ struct OverheadCommand: AsyncParsableCommand {
     @Option(name: .customLong("serial-seconds"), help: "Length of one concurrency-1 window (0: no concurrency-1 step).")
     var serialSeconds: Double = 2
 
-    @Option(name: .customLong("warmup-seconds"), help: "Unrecorded warm-up per target and mode at 200 req/s.")
+    @Option(name: .customLong("warmup-seconds"), help: "Unrecorded warm-up per target and mode at 50 req/s.")
     var warmupSeconds: Double = 1
 
     @Option(name: .customLong("drain-seconds"), help: "After a window, how long requests may still take before they count as errors.")
     var drainSeconds: Double = 5
 
-    @Option(name: .customLong("max-connections"), help: "Most keep-alive connections per target and mode.")
-    var maxConnections: Int = 256
+    /// The same cap for every target. It also bounds the backlog a target that cannot keep up
+    /// (LiteLLM at 1,000 req/s) still works through after its window, which would otherwise
+    /// steal the CPU from the next target's window.
+    @Option(name: .customLong("max-connections"), help: "Most keep-alive connections per target and mode (requests beyond wait in the client, their wait counted).")
+    var maxConnections: Int = 64
 
-    @Option(name: .customLong("saturation-seconds"), help: "Closed-loop max-throughput run against the baseline (0: skip).")
+    @Option(name: .customLong("quiet-pid"), help: "Before each window, wait (up to 15 s) until these processes use < 10% CPU (repeatable).")
+    var quietPIDs: [Int32] = []
+
+    @Option(name: .customLong("saturation-seconds"), help: "Closed-loop max-throughput run against each target (0: skip).")
     var saturationSeconds: Double = 2
 
     @Option(name: .customLong("saturation-concurrency"), help: "Requests in flight in the max-throughput run.")
@@ -122,6 +128,7 @@ struct OverheadCommand: AsyncParsableCommand {
         }
         func window(_ key: String, _ pacing: Pacing, seconds: Double) async throws -> WindowResult {
             let pool = pools[key]!
+            await waitUntilQuiet(quietPIDs)
             try await pool.warm(to: 8).get()
             let run = LoadRun(pool: pool, pacing: pacing, duration: .nanoseconds(Int64(seconds * 1e9)),
                               drain: .nanoseconds(Int64(drainSeconds * 1e9)))
@@ -132,20 +139,20 @@ struct OverheadCommand: AsyncParsableCommand {
         log("warm-up: \(warmupSeconds) s per target and mode")
         for target in parsedTargets {
             for mode in modes where warmupSeconds > 0 {
-                let warm = try await window("\(target.name)/\(mode.name)", .rate(200), seconds: warmupSeconds)
+                let warm = try await window("\(target.name)/\(mode.name)", .rate(50), seconds: warmupSeconds)
                 if warm.errorCount > 0 { log("  warm-up \(target.name)/\(mode.name): \(warm.errors)") }
             }
         }
 
-        // The baseline's max throughput: it must be far above the rates used.
+        // Max throughput of each target: the baseline's must be far above the rates used.
         var saturation: [Saturation] = []
-        if saturationSeconds > 0 {
+        for target in parsedTargets where saturationSeconds > 0 {
             for mode in modes {
-                let key = "\(parsedTargets[0].name)/\(mode.name)"
+                let key = "\(target.name)/\(mode.name)"
                 try await pools[key]!.warm(to: saturationConcurrency).get()
                 let result = try await window(key, .closed(concurrency: saturationConcurrency), seconds: saturationSeconds)
                 let rps = Double(result.timings.count) / max(1e-9, Double(result.elapsed) / 1e9)
-                saturation.append(Saturation(target: parsedTargets[0].name, mode: mode.name, concurrency: saturationConcurrency,
+                saturation.append(Saturation(target: target.name, mode: mode.name, concurrency: saturationConcurrency,
                                              requestsPerSecond: rps, errors: result.errorCount))
                 log("max throughput \(key): \(Int(rps)) req/s (\(result.errorCount) errors)")
             }
@@ -204,6 +211,33 @@ struct OverheadCommand: AsyncParsableCommand {
         try await group.shutdownGracefully()
         try writeJSON(output, to: out)
     }
+}
+
+/// Waits until each process has used less than 10% of a core over 200 ms (at most 15 s), so
+/// that one target's leftover work does not run into the next target's window.
+func waitUntilQuiet(_ pids: [Int32]) async {
+    guard !pids.isEmpty else { return }
+    let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    let deadline = ContinuousClock.now + .seconds(15)
+    var previous = pids.map(cpuTicks)
+    while ContinuousClock.now < deadline {
+        try? await Task.sleep(for: .milliseconds(200))
+        let current = pids.map(cpuTicks)
+        let busiest = zip(previous, current).map { ($1 ?? 0) - ($0 ?? 0) }.max() ?? 0
+        previous = current
+        if Double(busiest) / ticksPerSecond < 0.02 { return }
+    }
+    log("note: a server was still busy after 15 s of waiting for it to go quiet")
+}
+
+/// utime + stime of a process in clock ticks, from /proc/<pid>/stat; nil if it is gone.
+func cpuTicks(_ pid: Int32) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    // Fields after "(comm)": state is field 3, utime 14, stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+    return user + system
 }
 
 /// "Name: value" → (name, value).
