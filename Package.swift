@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "frontdesk", targets: ["frontdesk"]),
         .executable(name: "scripted-upstream", targets: ["ScriptedUpstreamServer"]),
+        .executable(name: "frontdesk-bench", targets: ["frontdesk-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -96,6 +97,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Tests/Support/ScriptedUpstreamServer",
+            swiftSettings: swiftSettings
+        ),
+
+        // The benchmark client (scripts/bench.sh): open-loop HTTP load with per-request timings,
+        // and the calendar benchmark through the real tool. Not part of the tests or CI.
+        .executableTarget(
+            name: "frontdesk-bench",
+            dependencies: [
+                "Agent", "OpenAIWire", "Scheduling", "CSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -15,7 +15,13 @@ import Synchronization
 /// - `POST /_script` `{"replies":[…]}` appends replies to the queue;
 /// - `POST /_reset` clears the queue and the recordings (and restores the initial chunk delay);
 /// - `GET /_requests` → `{"requests":[{"path","authorization","body"}]}`;
-/// - `POST /_config` `{"chunk_delay_ms":N}` changes the delay between streamed chunks.
+/// - `POST /_config` `{"chunk_delay_ms":N,"record_requests":B,"repeat_script":B}` changes the
+///   delay between streamed chunks and, for benchmarks, turns off recording (a benchmark sends
+///   millions of requests: keeping every body would be a leak that distorts the figures) or
+///   makes the script replay from its start once consumed instead of falling back to `.echo`;
+/// - `GET /_timings` → `{"durations_us":[…]}`: how long the fake itself spent on each chat
+///   completion since the previous call (request received → last byte written), oldest first,
+///   then forgets them. A benchmark subtracts these to get the proxy's own share of a turn.
 public final class ScriptedUpstream: Sendable {
     struct State {
         var queue: [ScriptedReply] = []
@@ -23,7 +29,16 @@ public final class ScriptedUpstream: Sendable {
         var recorded: [RecordedRequest] = []
         var chunkDelay: Duration
         var completionCounter = 0
+        /// `/v1/*` requests are recorded (bodies included) unless a benchmark turns this off.
+        var recordRequests = true
+        /// Once the script is consumed it starts over (benchmarks replaying one tool turn).
+        var repeatScript = false
+        /// Server-side durations of chat completions in microseconds, bounded by `maxTimings`.
+        var timings: [Int64] = []
     }
+
+    /// Durations kept for `GET /_timings` before the oldest are dropped.
+    static let maxTimings = 100_000
 
     let initialChunkDelay: Duration
     let state: Mutex<State>
@@ -51,13 +66,43 @@ public final class ScriptedUpstream: Sendable {
         state.withLock { $0.recorded.count }
     }
 
-    /// Clears the queue and the recordings, and restores the initial chunk delay.
+    /// Clears the queue, the recordings and the timings, restores the initial chunk delay,
+    /// and turns recording back on and script repetition off.
     public func reset() {
         state.withLock {
             $0.queue.removeAll(keepingCapacity: true)
             $0.queueHead = 0
             $0.recorded.removeAll(keepingCapacity: true)
             $0.chunkDelay = initialChunkDelay
+            $0.recordRequests = true
+            $0.repeatScript = false
+            $0.timings.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Benchmark switches: `record` false stops recording requests; `repeatScript` true makes
+    /// the script start over once consumed (nil leaves a setting as it is).
+    public func configure(recordRequests record: Bool? = nil, repeatScript: Bool? = nil) {
+        state.withLock {
+            if let record { $0.recordRequests = record }
+            if let repeatScript { $0.repeatScript = repeatScript }
+        }
+    }
+
+    /// Notes how long the fake spent on one chat completion.
+    func recordTiming(_ duration: Duration) {
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        state.withLock {
+            if $0.timings.count >= Self.maxTimings { $0.timings.removeFirst($0.timings.count / 2) }
+            $0.timings.append(micros)
+        }
+    }
+
+    /// The durations noted since the last call, oldest first; forgets them.
+    public func takeTimings() -> [Int64] {
+        state.withLock { state in
+            defer { state.timings.removeAll(keepingCapacity: true) }
+            return state.timings
         }
     }
 
@@ -67,16 +112,16 @@ public final class ScriptedUpstream: Sendable {
     }
 
     /// Records the request, then takes the next reply (`.echo` when the queue is empty).
-    func record(_ request: RecordedRequest, takeReply: Bool) -> (reply: ScriptedReply, delay: Duration, serial: Int) {
+    func record(_ request: @autoclosure () -> RecordedRequest, takeReply: Bool) -> (reply: ScriptedReply, delay: Duration, serial: Int) {
         state.withLock { state in
-            state.recorded.append(request)
+            if state.recordRequests { state.recorded.append(request()) }
             state.completionCounter += 1
             var reply = ScriptedReply.echo
             if takeReply, state.queueHead < state.queue.count {
                 reply = state.queue[state.queueHead]
                 state.queueHead += 1
                 if state.queueHead == state.queue.count {
-                    state.queue.removeAll(keepingCapacity: true)
+                    if !state.repeatScript { state.queue.removeAll(keepingCapacity: true) }
                     state.queueHead = 0
                 }
             }

@@ -62,12 +62,29 @@ struct ScriptedUpstreamResponder: HTTPResponder {
             guard method == .post else { return Self.error(.methodNotAllowed, "Use POST for \(path).") }
             var request = request
             let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-            struct Config: Decodable { var chunk_delay_ms: Int? }
+            struct Config: Decodable {
+                var chunk_delay_ms: Int?
+                var record_requests: Bool?
+                var repeat_script: Bool?
+            }
             guard let config = try? JSONDecoder().decode(Config.self, from: Data(buffer.readableBytesView)) else {
-                return Self.error(.badRequest, "Bad config; expected {\"chunk_delay_ms\": N}.")
+                return Self.error(
+                    .badRequest,
+                    "Bad config; expected {\"chunk_delay_ms\": N, \"record_requests\": B, \"repeat_script\": B} (each optional).")
             }
             if let ms = config.chunk_delay_ms { upstream.setChunkDelay(.milliseconds(ms)) }
+            upstream.configure(recordRequests: config.record_requests, repeatScript: config.repeat_script)
             return Self.json(.ok, "{}")
+        case "/_timings":
+            guard method == .get else { return Self.error(.methodNotAllowed, "Use GET for \(path).") }
+            let timings = upstream.takeTimings()
+            var out = "{\"durations_us\":["
+            for (i, micros) in timings.enumerated() {
+                if i > 0 { out.append(",") }
+                out.append(String(micros))
+            }
+            out.append("]}")
+            return Self.json(.ok, out)
         case "/_requests":
             guard method == .get else { return Self.error(.methodNotAllowed, "Use GET for \(path).") }
             var out = "{\"requests\":["
@@ -95,11 +112,14 @@ struct ScriptedUpstreamResponder: HTTPResponder {
     // MARK: chat completions
 
     private func chatCompletion(_ request: Request, context: Context) async throws -> Response {
+        // The fake's own time for `/_timings`: from here to the last byte written.
+        let received = ContinuousClock.now
+        let upstream = self.upstream
+        let finished: @Sendable () -> Void = { upstream.recordTiming(ContinuousClock.now - received) }
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        let bodyText = String(buffer: buffer)
         let (reply, delay, serial) = upstream.record(
-            RecordedRequest(path: request.uri.path, authorization: request.headers[.authorization], body: bodyText),
+            RecordedRequest(path: request.uri.path, authorization: request.headers[.authorization], body: String(buffer: buffer)),
             takeReply: true
         )
         let incoming: IncomingChatRequest
@@ -119,12 +139,13 @@ struct ScriptedUpstreamResponder: HTTPResponder {
         case .text(let text):
             return textResponse(
                 text, stream: stream, includeUsage: includeUsage, id: id, created: created, model: model,
-                promptTokens: promptTokens, delay: delay, dropAfterWords: nil
+                promptTokens: promptTokens, delay: delay, dropAfterWords: nil, finished: finished
             )
         case .echo:
             return textResponse(
                 "You said: " + incoming.lastUserText, stream: stream, includeUsage: includeUsage, id: id,
-                created: created, model: model, promptTokens: promptTokens, delay: delay, dropAfterWords: nil
+                created: created, model: model, promptTokens: promptTokens, delay: delay, dropAfterWords: nil,
+                finished: finished
             )
         case .dropMidStream(let text, let afterWords):
             return textResponse(
@@ -135,7 +156,7 @@ struct ScriptedUpstreamResponder: HTTPResponder {
             let withIDs = calls.enumerated().map { index, call in (call, call.id ?? "call_fake_\(serial)_\(index)") }
             return toolCallResponse(
                 withIDs, shape: shape, stream: stream, includeUsage: includeUsage, id: id, created: created,
-                model: model, promptTokens: promptTokens, delay: delay
+                model: model, promptTokens: promptTokens, delay: delay, finished: finished
             )
         case .status(let status, let message, let retryAfter):
             var headers: HTTPFields = [.contentType: "application/json"]
@@ -159,7 +180,8 @@ struct ScriptedUpstreamResponder: HTTPResponder {
 
     private func textResponse(
         _ text: String, stream: Bool, includeUsage: Bool, id: String, created: Int, model: String,
-        promptTokens: Int, delay: Duration, dropAfterWords: Int?, channel: (any Channel)? = nil
+        promptTokens: Int, delay: Duration, dropAfterWords: Int?, channel: (any Channel)? = nil,
+        finished: @escaping @Sendable () -> Void = {}
     ) -> Response {
         let words = FakeWire.wordChunks(text)
         let usage = FakeWire.usageJSON(prompt: promptTokens, completion: max(1, words.count))
@@ -184,6 +206,7 @@ struct ScriptedUpstreamResponder: HTTPResponder {
             let body = FakeWire.completion(
                 id: id, created: created, model: model, content: text, toolCalls: [], finishReason: "stop", usage: usage
             )
+            finished()
             return Self.json(.ok, body)
         }
         let chunks = FakeWire.ChunkWriter(id: id, created: created, model: model)
@@ -201,12 +224,12 @@ struct ScriptedUpstreamResponder: HTTPResponder {
             }
             events.append("data: [DONE]\n\n")
         }
-        return Self.eventStream(events, delay: delay, dropWith: dropAfterWords == nil ? nil : channel)
+        return Self.eventStream(events, delay: delay, dropWith: dropAfterWords == nil ? nil : channel, finished: finished)
     }
 
     private func toolCallResponse(
         _ calls: [(ScriptedToolCall, String)], shape: ToolCallShape, stream: Bool, includeUsage: Bool, id: String,
-        created: Int, model: String, promptTokens: Int, delay: Duration
+        created: Int, model: String, promptTokens: Int, delay: Duration, finished: @escaping @Sendable () -> Void
     ) -> Response {
         let usage = FakeWire.usageJSON(prompt: promptTokens, completion: 8 * max(1, calls.count))
         guard stream else {
@@ -214,6 +237,7 @@ struct ScriptedUpstreamResponder: HTTPResponder {
                 id: id, created: created, model: model, content: nil, toolCalls: calls, finishReason: "tool_calls",
                 usage: usage
             )
+            finished()
             return Self.json(.ok, body)
         }
         let chunks = FakeWire.ChunkWriter(id: id, created: created, model: model)
@@ -226,7 +250,7 @@ struct ScriptedUpstreamResponder: HTTPResponder {
             events.append(chunks.usageEvent(id: id, created: created, model: model, usage: usage))
         }
         events.append("data: [DONE]\n\n")
-        return Self.eventStream(events, delay: delay, dropWith: nil)
+        return Self.eventStream(events, delay: delay, dropWith: nil, finished: finished)
     }
 
     // MARK: responses
@@ -234,7 +258,11 @@ struct ScriptedUpstreamResponder: HTTPResponder {
     /// An SSE response. Without a delay all events go out in one write; with one, each event
     /// is written (and flushed) after the delay. With `dropWith`, the connection is closed
     /// abruptly after the last event: no terminating chunk, so the client sees a truncated body.
-    private static func eventStream(_ events: [String], delay: Duration, dropWith channel: (any Channel)?) -> Response {
+    /// `finished` runs once the whole body has been handed to the connection.
+    private static func eventStream(
+        _ events: [String], delay: Duration, dropWith channel: (any Channel)?,
+        finished: @escaping @Sendable () -> Void = {}
+    ) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -257,6 +285,7 @@ struct ScriptedUpstreamResponder: HTTPResponder {
                     throw DroppedConnection()
                 }
                 try await writer.finish(nil)
+                finished()
             }
         )
     }
