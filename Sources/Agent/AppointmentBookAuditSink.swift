@@ -12,12 +12,10 @@ public struct AppointmentBookAuditSink: ToolAuditSink {
     public init(book: AppointmentBook) { self.book = book }
 
     public func record(_ outcome: ToolOutcome, context: ToolContext) {
-        let (seconds, attoseconds) = outcome.duration.components
-        let milliseconds = Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
         let entry = AuditEntry(
             conversationID: context.conversationID, toolCallID: outcome.call.id, toolName: outcome.call.name,
             arguments: Self.maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
-            durationMilliseconds: milliseconds, createdAt: context.now)
+            durationMilliseconds: outcome.duration.elapsedMilliseconds, createdAt: context.now)
         do {
             try book.appendAudit(entry)
         } catch {

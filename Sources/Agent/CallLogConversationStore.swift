@@ -92,15 +92,14 @@ public final class CallLogConversationStore: ConversationStore {
     // MARK: - Conversion
 
     static func record(from turn: ConversationTurn) -> CallTurnRecord {
-        let (seconds, attoseconds) = turn.duration.components
-        return CallTurnRecord(
+        CallTurnRecord(
             conversationID: turn.conversationID, telephonyCallID: turn.telephonyCallID, caller: turn.callerNumber,
             persona: turn.persona, requestID: turn.requestID, anchorPosition: turn.anchor.position,
             anchorDigest: turn.anchor.digest, callerText: turn.callerText,
             internalMessages: JSONValue.array(turn.internalMessages.map(\.json)).jsonString, answer: turn.answer,
             clientToolCalls: JSONValue.array(turn.clientToolCalls.map(\.json)).jsonString, finishReason: turn.finishReason,
             error: turn.error, streamed: turn.streamed, startedAt: turn.startedAt,
-            durationMilliseconds: Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+            durationMilliseconds: turn.duration.elapsedMilliseconds)
     }
 
     /// The stored turn, or nil when its JSON no longer parses (then it is skipped, not fatal).

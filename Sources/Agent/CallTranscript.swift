@@ -12,11 +12,7 @@ public enum CallTranscript {
             [call.id, timestamp(call.startedAt, timeZone), timestamp(call.lastTurnAt, timeZone), call.caller ?? "-",
              call.persona, "\(call.turns)"]
         }
-        let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
-        let lines = ([header] + body).map { cells in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }
+        let lines = TextTable.lines(header: header, rows: body)
         let footer = "\(calls.count) conversation\(calls.count == 1 ? "" : "s"), times in \(timeZone.identifier)"
         return (lines + [footer]).joined(separator: "\n")
     }

@@ -47,7 +47,6 @@ public struct AgentStream: Sendable {
         _ state: inout TurnState, spokenText: inout String, emit: (ChatCompletionChunk) async throws -> Void
     ) async throws -> ([ToolCall], String) {
         try await emit(state.chunk(.init(role: "assistant", content: "")))
-        var spoken = false
         var usage: Usage?
         var chunks = first
         var round = 0
@@ -62,7 +61,6 @@ public struct AgentStream: Sendable {
                         if let content = delta.content, !content.isEmpty {
                             text += content
                             spokenText += content
-                            spoken = true
                             try await emit(state.chunk(.init(content: content)))
                         }
                         for call in delta.toolCalls { assembler.add(call) }
@@ -87,17 +85,16 @@ public struct AgentStream: Sendable {
             }
             if round >= agent.configuration.maxToolRounds {
                 logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
-                let fallback = (spoken ? " " : "") + state.persona.fallback
+                let fallback = (spokenText.isEmpty ? "" : " ") + state.persona.fallback
                 spokenText += fallback
                 try await emit(state.chunk(.init(content: fallback)))
                 try await finish("stop", usage: usage, state: state, emit: emit)
                 return ([], "stop")
             }
-            if !spoken, let filler = state.persona.filler {
+            if spokenText.isEmpty, let filler = state.persona.filler {
                 // The caller would otherwise hear silence while the tools run.
                 try await emit(state.chunk(.init(content: filler + " ")))
                 spokenText += filler + " "
-                spoken = true
             }
             let answer = ChatCompletion(
                 id: state.id, created: state.created, model: state.responseModel, content: text.isEmpty ? nil : text,

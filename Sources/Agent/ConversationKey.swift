@@ -5,7 +5,7 @@ import OpenAIWire
 /// user message and what preceded it), which stays the same as later turns append messages.
 /// The number is part of it so two callers who both open with "Hi" are two conversations.
 public enum ConversationKey {
-    public static func make(callID: String?, callerNumber: String? = nil, messages: [ChatMessage]) -> String {
+    public static func make(callID: String?, callerNumber: String?, messages: [ChatMessage]) -> String {
         if let callID, !callID.isEmpty { return "call:\(callID)" }
         var hash = FNV1a()
         if let callerNumber {

@@ -18,7 +18,6 @@ public final class PromptAssembler: Sendable {
     private let source: any BusinessFactsSource
     private let factsTTL: TimeInterval
     private let cachedFacts = Mutex<(fetched: Date, facts: BusinessFacts)?>(nil)
-    private let cachedSlots = Mutex<(fetched: Date, slots: [String])?>(nil)
     /// The caller-independent placeholder values, rendered once per minute and facts TTL:
     /// formatting the hours, the services and the local time on every turn showed up in
     /// profiles of the request path.
@@ -55,16 +54,11 @@ public final class PromptAssembler: Sendable {
         }
     }
 
-    /// The next open slots, cached like the facts: they are a hint for the model, which must
-    /// still check availability before booking, so a two-second-old list is fine.
+    /// The next open slots: a hint for the model, which must still check availability before
+    /// booking, so they are read only when the business values are rebuilt (see below).
     private func openSlots(now: Date, logger: Logger) -> [String] {
-        if let cached = cachedSlots.withLock({ $0 }), now.timeIntervalSince(cached.fetched) < factsTTL, now >= cached.fetched {
-            return cached.slots
-        }
         do {
-            let slots = try source.openSlotSummary(now: now, limit: openSlotCount)
-            cachedSlots.withLock { $0 = (now, slots) }
-            return slots
+            return try source.openSlotSummary(now: now, limit: openSlotCount)
         } catch {
             logger.error("open slot lookup failed", metadata: ["error": "\(error)"])
             return []

@@ -24,11 +24,7 @@ public enum AppointmentTable {
                     "\(LocalTime.string(start.minutes))–\(LocalTime.string(end.minutes))", row.patientName, row.patientPhone ?? "",
                     row.providerName, row.serviceName, row.locationName, row.status.rawValue]
         }
-        let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
-        let lines = ([header] + body).map { cells in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }
+        let lines = TextTable.lines(header: header, rows: body)
         let zone = clock.timeZone.identifier
         return (lines + ["\(rows.count) appointment\(rows.count == 1 ? "" : "s"), times in \(zone)"]).joined(separator: "\n")
     }
