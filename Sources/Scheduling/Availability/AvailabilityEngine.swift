@@ -28,34 +28,76 @@ public struct AvailabilityEngine: Sendable {
         return (from, to, horizonEnd)
     }
 
-    /// UTC seconds bounding every slot on local dates `from...to` (with a day of slack for buffers).
+    /// UTC seconds bounding every slot on local dates `from...to`, widened by the longest service
+    /// buffer: a busy block outside them cannot touch a slot on those dates.
     public func utcBounds(from: LocalDate, to: LocalDate) -> (start: Int64, end: Int64) {
         let start = schedule.clock.utcSeconds(from, minutes: 0) ?? Int64(from.daysSinceEpoch) * 86_400
         let end = schedule.clock.utcSeconds(to.adding(days: 1), minutes: 0) ?? Int64(to.daysSinceEpoch + 1) * 86_400
-        return (start - 86_400, end + 86_400)
+        let pad = Int64(schedule.longestBufferMinutes) * 60
+        return (start - pad, end + pad)
     }
 
     /// Free slots for `query`. `busy` maps provider id → busy intervals (buffers included).
     /// Throws `.notFound` / `.invalid` for unknown or mismatched ids, `.beyondHorizon` when the
     /// whole range is past the horizon.
     public func findSlots(_ query: AvailabilityQuery, busy: [String: [BusyInterval]], now: Date) throws -> AvailabilityResult {
+        let everything = BusyWindow(through: nil, timelines: busy.mapValues(BusyTimeline.init))
+        return try findSlots(query, now: now) { _, _ in everything }
+    }
+
+    /// Free slots for `query`, reading busy intervals a few days at a time through `load`
+    /// (local dates `from...to`, inclusive), so a query answered by its first days never reads
+    /// the rest of its range, and the search for `nextAvailableDate` reads only as far as it goes.
+    /// On a busy calendar the reads, not the slot arithmetic, are what a search costs.
+    public func findSlots(
+        _ query: AvailabilityQuery, now: Date, loadingBusy load: (_ from: LocalDate, _ to: LocalDate) throws -> [String: [BusyInterval]]
+    ) throws -> AvailabilityResult {
+        try findSlots(query, now: now) { from, to in
+            BusyWindow(through: to, timelines: try load(from, to).mapValues(BusyTimeline.init))
+        }
+    }
+
+    /// Busy timelines valid for local dates up to `through` (nil: every date).
+    struct BusyWindow {
+        var through: LocalDate?
+        var timelines: [String: BusyTimeline]
+
+        func covers(_ date: LocalDate) -> Bool { through.map { date <= $0 } ?? true }
+    }
+
+    private func findSlots(
+        _ query: AvailabilityQuery, now: Date, window load: (_ from: LocalDate, _ to: LocalDate) throws -> BusyWindow
+    ) throws -> AvailabilityResult {
         let service = try resolveService(query.serviceID)
         let providers = try resolveProviders(service: service, providerID: query.providerID)
         try resolveLocation(query.locationID)
         let range = searchRange(query, now: now)
         if let from = query.from, from > range.horizonEnd { throw SchedulingError.beyondHorizon(days: schedule.rules.horizonDays) }
-        let timelines = busy.mapValues(BusyTimeline.init)
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.up))
+        // Chunks of 2, 4, 8, then 16 days: a "soonest" question reads two days, a full scan of
+        // the horizon reads it in a handful of queries.
+        var chunkDays = 2
+        var window: BusyWindow?
+        func slots(on date: LocalDate, searchingThrough last: LocalDate) throws -> [Slot] {
+            if window.map({ !$0.covers(date) }) ?? true {
+                let end = min(date.adding(days: chunkDays - 1), last)
+                window = try load(date, end)
+                chunkDays = min(chunkDays * 2, 16)
+            }
+            return self.slots(on: date, service: service, providers: providers, query: query,
+                              timelines: window?.timelines ?? [:], nowSeconds: nowSeconds)
+        }
+
         var days: [AvailabilityResult.Day] = []
         var remaining = max(0, query.limit)
         var date = range.from
         while date <= range.to, remaining > 0 {
-            var slots = slots(on: date, service: service, providers: providers, query: query, timelines: timelines, nowSeconds: nowSeconds)
-            if let cap = query.perDayLimit { slots = Array(slots.prefix(cap)) }
-            slots = Array(slots.prefix(remaining))
-            if !slots.isEmpty {
-                remaining -= slots.count
-                days.append(.init(localDate: date.description, weekday: date.weekday.displayName, slots: slots))
+            var found = try slots(on: date, searchingThrough: range.to)
+            if let cap = query.perDayLimit { found = Array(found.prefix(cap)) }
+            found = Array(found.prefix(remaining))
+            if !found.isEmpty {
+                remaining -= found.count
+                days.append(.init(localDate: date.description, weekday: date.weekday.displayName, slots: found))
             }
             date = date.adding(days: 1)
         }
@@ -63,7 +105,7 @@ public struct AvailabilityEngine: Sendable {
         if days.isEmpty, query.limit > 0 {
             var probe = range.to.adding(days: 1)
             while probe <= range.horizonEnd {
-                if !slots(on: probe, service: service, providers: providers, query: query, timelines: timelines, nowSeconds: nowSeconds).isEmpty {
+                if try !slots(on: probe, searchingThrough: range.horizonEnd).isEmpty {
                     next = probe.description
                     break
                 }
@@ -140,22 +182,28 @@ public struct AvailabilityEngine: Sendable {
     ) -> [Slot] {
         if schedule.closure(provider: nil, on: date) != nil { return [] }
         let day = schedule.clock.day(date)
+        let weekday = date.weekdayIndex
         let step = max(1, schedule.rules.slotStepMinutes)
         let earliest = nowSeconds + Int64(schedule.rules.minimumNoticeMinutes) * 60
         var result: [Slot] = []
         var seenStarts: Set<Int64> = []
         for provider in providers {
-            if schedule.closure(provider: provider, on: date) != nil { continue }
-            for location in locations(of: provider, filter: query.locationID) {
-                for period in schedule.workingPeriods(provider: provider, location: location, on: date) {
-                    var minute = (period.lowerBound + step - 1) / step * step
-                    while minute + service.duration <= period.upperBound {
+            let overridden = schedule.hasOverride(provider: provider, on: date)
+            if overridden, schedule.closure(provider: provider, on: date) != nil { continue }
+            let timeline = timelines[provider]
+            for (location, week) in schedule.regularWeek[provider] ?? [] where query.locationID.map({ $0 == location }) ?? true {
+                let periods = overridden ? schedule.workingPeriods(provider: provider, location: location, on: date) : week[weekday]
+                for period in periods {
+                    // Only starts the caller accepts, on the grid aligned to local midnight.
+                    let first = max(period.lowerBound, query.timeOfDay.earliestStart)
+                    let last = min(period.upperBound - service.duration, query.timeOfDay.latestStart - 1)
+                    var minute = (first + step - 1) / step * step
+                    while minute <= last {
                         defer { minute += step }
-                        guard query.timeOfDay.accepts(minutes: minute),
-                              let start = day.utcSeconds(minutes: minute), start >= earliest else { continue }
+                        guard let start = day.utcSeconds(minutes: minute), start >= earliest else { continue }
                         let end = start + Int64(service.duration) * 60
                         if query.oneProviderPerTime, seenStarts.contains(start) { continue }
-                        if isBusy(start: start, end: end, service: service, timeline: timelines[provider]) { continue }
+                        if isBusy(start: start, end: end, service: service, timeline: timeline) { continue }
                         seenStarts.insert(start)
                         result.append(makeSlot(start: start, end: end, provider: provider, location: location, service: service.id))
                     }

@@ -35,6 +35,13 @@ struct CompiledSchedule: Sendable {
     let providerHours: [String: [[ProviderDay]]]
     let businessOverrides: [LocalDate: Override]
     let providerOverrides: [String: [LocalDate: Override]]
+    /// regularWeek[provider] = each of their locations with its periods per weekday index:
+    /// what `workingPeriods` gives on a date without overrides, computed once, since the search
+    /// asks for it for every provider on every day.
+    let regularWeek: [String: [(location: String, week: [[Range<Int>]])]]
+    /// The longest buffer before or after any service: how far outside a day a busy block can
+    /// still touch one of its slots.
+    let longestBufferMinutes: Int
 
     /// Assumes `ProfileValidator` accepted the profile; unparsable parts are skipped, not trapped.
     init(_ profile: BusinessProfile) throws {
@@ -48,6 +55,7 @@ struct CompiledSchedule: Sendable {
             ($0.id, Service(id: $0.id, name: $0.name, duration: $0.durationMinutes, bufferBefore: $0.bufferBeforeMinutes,
                             bufferAfter: $0.bufferAfterMinutes, providers: $0.providers))
         })
+        longestBufferMinutes = profile.services.map { max($0.bufferBeforeMinutes, $0.bufferAfterMinutes, 0) }.max() ?? 0
         providerOrder = profile.providers.map(\.id)
         providerLocations = Dictionary(uniqueKeysWithValues: profile.providers.map { ($0.id, $0.locations) })
         var locationHours: [String: [[Range<Int>]]] = [:]
@@ -72,6 +80,14 @@ struct CompiledSchedule: Sendable {
             providerHours[provider.id] = week
         }
         self.providerHours = providerHours
+        regularWeek = Dictionary(uniqueKeysWithValues: profile.providers.map { provider in
+            (provider.id, provider.locations.map { location in
+                (location, (0..<7).map { day in
+                    Self.intersect(locationHours[location]?[day] ?? [],
+                                   providerHours[provider.id]?[day].first(where: { $0.location == location })?.periods ?? [])
+                })
+            })
+        })
         var businessOverrides: [LocalDate: Override] = [:]
         var providerOverrides: [String: [LocalDate: Override]] = [:]
         for override in profile.overrides {
@@ -95,6 +111,9 @@ struct CompiledSchedule: Sendable {
     /// provider hours ∩ location hours, breaks removed, date overrides applied.
     func workingPeriods(provider: String, location: String, on date: LocalDate) -> [Range<Int>] {
         let day = Self.index(date.weekday)
+        if !hasOverride(provider: provider, on: date) {
+            return regularWeek[provider]?.first(where: { $0.location == location })?.week[day] ?? []
+        }
         let locationPeriods: [Range<Int>]
         if let override = businessOverrides[date] {
             if override.closed { return [] }
@@ -115,6 +134,11 @@ struct CompiledSchedule: Sendable {
             providerPeriods = providerHours[provider]?[day].first(where: { $0.location == location })?.periods ?? []
         }
         return Self.intersect(locationPeriods, providerPeriods)
+    }
+
+    /// Whether a date override (the business's or the provider's) changes `provider`'s hours on `date`.
+    func hasOverride(provider: String, on date: LocalDate) -> Bool {
+        businessOverrides[date] != nil || providerOverrides[provider]?[date] != nil
     }
 
     /// Why a date is closed for this provider, if it is.

@@ -47,10 +47,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return era * 146_097 + doe - 719_468
     }
 
-    public var weekday: Weekday {
-        // 1970-01-01 was a Thursday (index 4).
-        Weekday(index: ((daysSinceEpoch % 7) + 7 + 4) % 7)
-    }
+    public var weekday: Weekday { Weekday(index: weekdayIndex) }
+
+    /// The weekday's index in `Weekday.allCases`; 1970-01-01 was a Thursday (index 4).
+    var weekdayIndex: Int { ((daysSinceEpoch % 7) + 7 + 4) % 7 }
 
     public func adding(days: Int) -> LocalDate { LocalDate(daysSinceEpoch: daysSinceEpoch + days) }
 

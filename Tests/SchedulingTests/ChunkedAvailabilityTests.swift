@@ -1,0 +1,80 @@
+import Foundation
+import Scheduling
+import Testing
+
+/// `findAvailableSlots` reads busy intervals a few days at a time. These tests hold it to what the
+/// engine finds when it is handed every booked appointment at once, built independently here from
+/// the listed appointments and the profile's buffers.
+@Suite struct ChunkedAvailabilityTests {
+    @Test func searchingInChunksFindsWhatOneWholeReadFinds() throws {
+        let book = try AppointmentBook(path: TestBook.temporaryPath())
+        let now = TestBook.now
+        // 4 providers × 45 days, 18 half-hour starts a day, about 90% full: 60-minute visits are
+        // rare, so many queries search far past their range for the next free date.
+        let summary = try CalendarGenerator.fill(book, providers: 4, days: 45, appointments: 2_050, patients: 50, now: now)
+        let profile = try book.profile()
+        let engine = try AvailabilityEngine(profile: profile)
+        let everything = try Self.busyFromListings(book: book, profile: profile)
+        let today = engine.clock.local(now).date
+
+        var compared = 0, probedPastRange = 0, slotsPastFirstChunk = 0
+        for service in summary.serviceIDs {
+            for provider in [nil, summary.providerIDs[1]] {
+                for timeOfDay in [TimeOfDayFilter.any, .afternoon, .after(hour: 16, minute: 30)] {
+                    for from in [nil, 3, 20, 40].map({ $0.map { today.adding(days: $0) } }) {
+                        for (to, limit, perDay) in [(nil, 6, nil), (2, 1, nil), (9, 40, 2)] as [(Int?, Int, Int?)] {
+                            let query = AvailabilityQuery(
+                                serviceID: service, providerID: provider, from: from, to: to.map { (from ?? today).adding(days: $0) },
+                                timeOfDay: timeOfDay, limit: limit, perDayLimit: perDay)
+                            let chunked = try book.findAvailableSlots(query, now: now)
+                            let whole = try engine.findSlots(query, busy: everything, now: now)
+                            #expect(chunked == whole, "\(query)")
+                            compared += 1
+                            if chunked.days.isEmpty, chunked.nextAvailableDate != nil { probedPastRange += 1 }
+                            if let last = chunked.days.last, let date = LocalDate(last.localDate), date > (from ?? today).adding(days: 1) {
+                                slotsPastFirstChunk += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(compared == 144)
+        // The comparison only means something if it crossed chunk boundaries both ways.
+        #expect(probedPastRange >= 5)
+        #expect(slotsPastFirstChunk >= 5)
+    }
+
+    @Test func aBufferBeforeReachingBackPastMidnightSeesTheEveningBefore() throws {
+        var profile = TestBook.clinic
+        profile.bookingRules.minimumNoticeMinutes = 0
+        profile.locations[0].hours = Weekday.allCases.map { WeeklyHours(day: $0, open: "00:00", close: "23:59") }
+        profile.providers[0].hours = Weekday.allCases.map { WeeklyHours(day: $0, open: "00:00", close: "23:59") }
+        profile.services[1].bufferBeforeMinutes = 60
+        profile.services[1].bufferAfterMinutes = 0
+        let book = try TestBook.make(profile)
+        let patient = try TestBook.patient(book)
+        _ = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "alice",
+                                         start: TestBook.local("2026-03-04", "23:15")), now: TestBook.now)
+        // A cleaning needs the hour before it free, so on the 5th the first one starts at 00:45,
+        // when the 4th's 23:15–23:45 checkup is an hour gone. A search of the 5th alone must
+        // still read that evening.
+        let query = AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-05"), limit: 1)
+        let first = try #require(try book.findAvailableSlots(query, now: TestBook.now).slots.first)
+        #expect(first.start == TestBook.local("2026-03-05", "00:45"))
+    }
+
+    /// Busy intervals per provider from the listed booked appointments and the profile's buffers.
+    static func busyFromListings(book: AppointmentBook, profile: BusinessProfile) throws -> [String: [BusyInterval]] {
+        let providerIDs = Dictionary(uniqueKeysWithValues: profile.providers.map { ($0.name, $0.id) })
+        let services = Dictionary(uniqueKeysWithValues: profile.services.map { ($0.name, $0) })
+        var busy: [String: [BusyInterval]] = [:]
+        for listing in try book.listAppointments() where listing.status == .booked {
+            let service = try #require(services[listing.serviceName])
+            let start = Int64(listing.start.timeIntervalSince1970) - Int64(service.bufferBeforeMinutes) * 60
+            let end = Int64(listing.end.timeIntervalSince1970) + Int64(service.bufferAfterMinutes) * 60
+            busy[try #require(providerIDs[listing.providerName]), default: []].append(BusyInterval(start: start, end: end))
+        }
+        return busy
+    }
+}
