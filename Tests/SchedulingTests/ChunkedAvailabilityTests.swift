@@ -2,10 +2,44 @@ import Foundation
 import Scheduling
 import Testing
 
-/// `findAvailableSlots` reads busy intervals a few days at a time. These tests hold it to what the
-/// engine finds when it is handed every booked appointment at once, built independently here from
-/// the listed appointments and the profile's buffers.
+/// `findAvailableSlots` keeps booked intervals in memory per provider and reads holds a few days at
+/// a time. These tests hold it to what the engine finds when it is handed every booked appointment
+/// at once, built independently here from the listed appointments and the profile's buffers, and
+/// to writes made through another connection, as another process would.
 @Suite struct ChunkedAvailabilityTests {
+    @Test func writesThroughAnotherConnectionAreSeenByTheNextSearch() throws {
+        let path = TestBook.temporaryPath()
+        let searcher = try AppointmentBook(path: path)
+        try searcher.importProfile(TestBook.clinic, now: TestBook.now)
+        let other = try AppointmentBook(path: path)
+        let patient = try TestBook.patient(other)
+        let query = AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-03"), limit: 1)
+        let first = try #require(try searcher.findAvailableSlots(query, now: TestBook.now).slots.first)
+        #expect(first.start == TestBook.local("2026-03-03", "09:00"))
+
+        // Booked elsewhere: the cached intervals must not offer it again.
+        let booked = try other.book(BookingRequest(patientID: patient.id, serviceID: "cleaning", providerID: "alice", start: first.start),
+                                    now: TestBook.now)
+        let afterBooking = try #require(try searcher.findAvailableSlots(query, now: TestBook.now).slots.first)
+        #expect(afterBooking.start == TestBook.local("2026-03-03", "10:15"))  // 60 minutes + 15 of buffer
+
+        // Moved elsewhere: the old time is free again and the new one is taken.
+        let moved = try other.reschedule(appointmentID: booked.id, forPatient: patient.id, to: TestBook.local("2026-03-03", "14:00"),
+                                         now: TestBook.now)
+        let afterMove = try searcher.findAvailableSlots(
+            AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-03"), to: LocalDate("2026-03-03"), limit: 20),
+            now: TestBook.now).slots.map(\.start)
+        #expect(afterMove.contains(TestBook.local("2026-03-03", "09:00")))
+        #expect(!afterMove.contains(TestBook.local("2026-03-03", "14:00")))
+
+        // Cancelled elsewhere: free again.
+        _ = try other.cancel(appointmentID: moved.id, forPatient: patient.id, reason: nil, conversationID: nil, now: TestBook.now)
+        let afterCancel = try searcher.findAvailableSlots(
+            AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-03"), to: LocalDate("2026-03-03"), limit: 20),
+            now: TestBook.now).slots.map(\.start)
+        #expect(afterCancel.contains(TestBook.local("2026-03-03", "14:00")))
+    }
+
     @Test func searchingInChunksFindsWhatOneWholeReadFinds() throws {
         let book = try AppointmentBook(path: TestBook.temporaryPath())
         let now = TestBook.now

@@ -65,7 +65,7 @@ public struct AvailabilityEngine: Sendable {
         func covers(_ date: LocalDate) -> Bool { through.map { date <= $0 } ?? true }
     }
 
-    private func findSlots(
+    func findSlots(
         _ query: AvailabilityQuery, now: Date, window load: (_ from: LocalDate, _ to: LocalDate) throws -> BusyWindow
     ) throws -> AvailabilityResult {
         let service = try resolveService(query.serviceID)

@@ -30,6 +30,11 @@ struct BusyTimeline: Sendable {
         spans = merged
     }
 
+    /// `timeline` with `extra` spans added.
+    init(_ timeline: BusyTimeline, adding extra: [BusyInterval]) {
+        self.init(timeline.spans + extra)
+    }
+
     /// True when [start, end) overlaps any busy span: `a.start < b.end && b.start < a.end`.
     func overlaps(start: Int64, end: Int64) -> Bool {
         var low = 0, high = spans.count

@@ -16,6 +16,8 @@ public final class AppointmentBook: Sendable {
     private let writer: Mutex<SQLiteConnection>
     private let readers: Mutex<[SQLiteConnection]>
     private let cachedSchedule: Mutex<(revision: Int64, schedule: CompiledSchedule)?> = Mutex(nil)
+    /// Booked intervals per provider, valid while the provider's `busy_revisions` row is unchanged.
+    let cachedBusy = Mutex<[String: CachedBusy]>([:])
 
     /// Opens (creating the file and its directory if needed), applies pragmas, runs migrations.
     public init(path: String, logger: Logger = Logger(label: "frontdesk.scheduling")) throws {

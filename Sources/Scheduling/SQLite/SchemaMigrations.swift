@@ -15,7 +15,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2]
+    static let all: [String] = [v1, v2, v3]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -241,5 +241,31 @@ enum SchemaMigrations {
         -- partial, the search never visits the table rows (it was most of a search's time).
         CREATE INDEX appointments_busy ON appointments(provider_id, start_utc, block_start_utc, block_end_utc, status)
             WHERE status = 'booked';
+        """
+
+    /// A per-provider revision that changes with every write touching that provider's
+    /// appointments, so an availability search may keep busy intervals in memory and reread
+    /// only the providers that changed, whichever process or connection wrote. A random value,
+    /// not a counter: a file replaced under a running process cannot repeat an old revision.
+    private static let v3 = """
+        CREATE TABLE busy_revisions (
+            provider_id TEXT PRIMARY KEY,
+            revision INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO busy_revisions (provider_id, revision) SELECT DISTINCT provider_id, random() FROM appointments;
+        CREATE TRIGGER appointments_busy_revision_insert AFTER INSERT ON appointments
+        BEGIN
+            INSERT OR REPLACE INTO busy_revisions (provider_id, revision) VALUES (NEW.provider_id, random());
+        END;
+        CREATE TRIGGER appointments_busy_revision_update
+        AFTER UPDATE OF provider_id, status, start_utc, end_utc, block_start_utc, block_end_utc ON appointments
+        BEGIN
+            INSERT OR REPLACE INTO busy_revisions (provider_id, revision) VALUES (OLD.provider_id, random());
+            INSERT OR REPLACE INTO busy_revisions (provider_id, revision) VALUES (NEW.provider_id, random());
+        END;
+        CREATE TRIGGER appointments_busy_revision_delete AFTER DELETE ON appointments
+        BEGIN
+            INSERT OR REPLACE INTO busy_revisions (provider_id, revision) VALUES (OLD.provider_id, random());
+        END;
         """
 }
