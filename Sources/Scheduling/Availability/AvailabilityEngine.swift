@@ -45,18 +45,6 @@ public struct AvailabilityEngine: Sendable {
         return try findSlots(query, now: now) { _, _ in everything }
     }
 
-    /// Free slots for `query`, reading busy intervals a few days at a time through `load`
-    /// (local dates `from...to`, inclusive), so a query answered by its first days never reads
-    /// the rest of its range, and the search for `nextAvailableDate` reads only as far as it goes.
-    /// On a busy calendar the reads, not the slot arithmetic, are what a search costs.
-    public func findSlots(
-        _ query: AvailabilityQuery, now: Date, loadingBusy load: (_ from: LocalDate, _ to: LocalDate) throws -> [String: [BusyInterval]]
-    ) throws -> AvailabilityResult {
-        try findSlots(query, now: now) { from, to in
-            BusyWindow(through: to, timelines: try load(from, to).mapValues(BusyTimeline.init))
-        }
-    }
-
     /// Busy timelines valid for local dates up to `through` (nil: every date).
     struct BusyWindow {
         var through: LocalDate?
@@ -65,6 +53,9 @@ public struct AvailabilityEngine: Sendable {
         func covers(_ date: LocalDate) -> Bool { through.map { date <= $0 } ?? true }
     }
 
+    /// Free slots for `query`, asking `load` for busy timelines a stretch of local dates
+    /// (`from...to`) at a time as the search advances, so a question answered by its first days
+    /// never reads the rest, and the search for `nextAvailableDate` reads only as far as it goes.
     func findSlots(
         _ query: AvailabilityQuery, now: Date, window load: (_ from: LocalDate, _ to: LocalDate) throws -> BusyWindow
     ) throws -> AvailabilityResult {
@@ -74,8 +65,8 @@ public struct AvailabilityEngine: Sendable {
         let range = searchRange(query, now: now)
         if let from = query.from, from > range.horizonEnd { throw SchedulingError.beyondHorizon(days: schedule.rules.horizonDays) }
         let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.up))
-        // Chunks of 2, 4, 8, then 16 days: a "soonest" question reads two days, a full scan of
-        // the horizon reads it in a handful of queries.
+        // Stretches of 2, 4, 8, then 16 days: a "soonest" question reads two days, a scan to the
+        // horizon a handful of times.
         var chunkDays = 2
         var window: BusyWindow?
         func slots(on date: LocalDate, searchingThrough last: LocalDate) throws -> [Slot] {
