@@ -48,8 +48,19 @@ import Testing
         let summary = try CalendarGenerator.fill(book, providers: 4, days: 45, appointments: 2_050, patients: 50, now: now)
         let profile = try book.profile()
         let engine = try AvailabilityEngine(profile: profile)
-        let everything = try Self.busyFromListings(book: book, profile: profile)
         let today = engine.clock.local(now).date
+        // Other callers' holds across the horizon, one each (a new hold releases the caller's last).
+        // Booked intervals come from memory; holds are read a stretch of days at a time, so these
+        // are what the stretches must get right.
+        var holds: [Hold] = []
+        for offset in stride(from: 0, through: 44, by: 2) {
+            let day = today.adding(days: offset)
+            let free = AvailabilityQuery(serviceID: "visit30", providerID: summary.providerIDs[1], from: day, to: day, limit: 1)
+            guard let slot = try book.findAvailableSlots(free, now: now).slots.first else { continue }
+            holds.append(try book.hold(serviceID: "visit30", providerID: slot.providerID, start: slot.start, conversationID: "caller-\(offset)", now: now))
+        }
+        #expect(holds.count >= 10)
+        let everything = try Self.busyFromListings(book: book, profile: profile, holds: holds)
 
         var compared = 0, probedPastRange = 0, slotsPastFirstChunk = 0
         for service in summary.serviceIDs {
@@ -96,10 +107,17 @@ import Testing
         let query = AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-05"), limit: 1)
         let first = try #require(try book.findAvailableSlots(query, now: TestBook.now).slots.first)
         #expect(first.start == TestBook.local("2026-03-05", "00:45"))
+
+        // The same with another caller's hold: holds are read only for the days searched.
+        _ = try book.hold(serviceID: "checkup", providerID: "alice", start: TestBook.local("2026-03-06", "23:15"),
+                          conversationID: "another-caller", now: TestBook.now)
+        let nextDay = AvailabilityQuery(serviceID: "cleaning", providerID: "alice", from: LocalDate("2026-03-07"), limit: 1)
+        let firstAfterHold = try #require(try book.findAvailableSlots(nextDay, now: TestBook.now).slots.first)
+        #expect(firstAfterHold.start == TestBook.local("2026-03-07", "00:45"))
     }
 
     /// Busy intervals per provider from the listed booked appointments and the profile's buffers.
-    static func busyFromListings(book: AppointmentBook, profile: BusinessProfile) throws -> [String: [BusyInterval]] {
+    static func busyFromListings(book: AppointmentBook, profile: BusinessProfile, holds: [Hold]) throws -> [String: [BusyInterval]] {
         let providerIDs = Dictionary(uniqueKeysWithValues: profile.providers.map { ($0.name, $0.id) })
         let services = Dictionary(uniqueKeysWithValues: profile.services.map { ($0.name, $0) })
         var busy: [String: [BusyInterval]] = [:]
@@ -108,6 +126,12 @@ import Testing
             let start = Int64(listing.start.timeIntervalSince1970) - Int64(service.bufferBeforeMinutes) * 60
             let end = Int64(listing.end.timeIntervalSince1970) + Int64(service.bufferAfterMinutes) * 60
             busy[try #require(providerIDs[listing.providerName]), default: []].append(BusyInterval(start: start, end: end))
+        }
+        for hold in holds {
+            let service = try #require(profile.services.first { $0.id == hold.slot.serviceID })
+            let start = Int64(hold.slot.start.timeIntervalSince1970) - Int64(service.bufferBeforeMinutes) * 60
+            let end = Int64(hold.slot.end.timeIntervalSince1970) + Int64(service.bufferAfterMinutes) * 60
+            busy[hold.slot.providerID, default: []].append(BusyInterval(start: start, end: end))
         }
         return busy
     }

@@ -83,42 +83,40 @@ extension AppointmentBook {
         return busy
     }
 
-    /// Booked appointments' blocks that overlap [from, to), per provider. One provider per
-    /// query, so rows carry only the two numbers (no string per row).
+    /// Booked appointments' blocks that overlap [from, to), per provider.
     static func loadBooked(providers: [String], from: Int64, to: Int64, db: SQLiteConnection) throws -> [String: [BusyInterval]] {
-        let sql = """
+        try intervals("""
             SELECT block_start_utc, block_end_utc FROM appointments
             WHERE provider_id = ? AND status = 'booked' AND start_utc >= ? AND start_utc < ?
               AND block_end_utc > ? AND block_start_utc < ?
-            """
-        var busy: [String: [BusyInterval]] = [:]
-        for provider in providers {
-            var intervals: [BusyInterval] = []
-            try db.query(sql, [v(provider), v(from - longestBlockSeconds), v(to + longestBlockSeconds), v(from), v(to)]) { row in
-                intervals.append(BusyInterval(start: row.int(0), end: row.int(1)))
-            }
-            if !intervals.isEmpty { busy[provider] = intervals }
+            """, providers: providers, db: db) { provider in
+            [v(provider), v(from - longestBlockSeconds), v(to + longestBlockSeconds), v(from), v(to)]
         }
-        return busy
     }
 
     /// Other conversations' live holds that overlap [from, to), per provider.
     static func loadHolds(
         providers: [String], from: Int64, to: Int64, excludingHoldsOf conversationID: String?, db: SQLiteConnection, now: Date
     ) throws -> [String: [BusyInterval]] {
-        let sql = """
+        try intervals("""
             SELECT block_start_utc, block_end_utc FROM holds
             WHERE provider_id = ? AND status = 'active' AND expires_at > ? AND start_utc >= ? AND start_utc < ?
               AND block_end_utc > ? AND block_start_utc < ? AND conversation_id IS NOT ?
-            """
+            """, providers: providers, db: db) { provider in
+            [v(provider), v(now.unixSeconds), v(from - longestBlockSeconds), v(to + longestBlockSeconds), v(from), v(to), v(conversationID)]
+        }
+    }
+
+    /// Runs `sql` once per provider and collects each row's two numbers (block start, block end)
+    /// as a busy interval. One provider per query, so a row carries no string.
+    private static func intervals(
+        _ sql: String, providers: [String], db: SQLiteConnection, values: (String) -> [SQLiteValue]
+    ) throws -> [String: [BusyInterval]] {
         var busy: [String: [BusyInterval]] = [:]
         for provider in providers {
-            var intervals: [BusyInterval] = []
-            try db.query(sql, [v(provider), v(now.unixSeconds), v(from - longestBlockSeconds), v(to + longestBlockSeconds),
-                               v(from), v(to), v(conversationID)]) { row in
-                intervals.append(BusyInterval(start: row.int(0), end: row.int(1)))
-            }
-            if !intervals.isEmpty { busy[provider] = intervals }
+            var found: [BusyInterval] = []
+            try db.query(sql, values(provider)) { row in found.append(BusyInterval(start: row.int(0), end: row.int(1))) }
+            if !found.isEmpty { busy[provider] = found }
         }
         return busy
     }
