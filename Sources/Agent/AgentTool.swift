@@ -9,12 +9,15 @@ public struct ToolContext: Sendable {
     public var callerNumber: String?
     public var now: Date
     public var logger: Logger
+    /// Who the turn acts for; one instance per turn, shared by its parallel tool calls.
+    public var identity: TurnIdentity
 
-    public init(conversationID: String, callerNumber: String?, now: Date, logger: Logger) {
+    public init(conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity()) {
         self.conversationID = conversationID
         self.callerNumber = callerNumber
         self.now = now
         self.logger = logger
+        self.identity = identity
     }
 }
 

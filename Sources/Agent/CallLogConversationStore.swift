@@ -8,7 +8,7 @@ import Synchronization
 /// queues the turn, and `run` writes queued turns in batches. A transcript write therefore
 /// never makes a caller wait, even while another process holds the database's write lock.
 ///
-/// Turns still queued are visible to `turnsWithToolRounds`, so the next turn's memory never
+/// Turns still queued are visible to `rememberedTurns`, so the next turn's memory never
 /// depends on how far the writer has got.
 public final class CallLogConversationStore: ConversationStore {
     private struct State {
@@ -48,15 +48,15 @@ public final class CallLogConversationStore: ConversationStore {
         wakeUp.yield()
     }
 
-    public func turnsWithToolRounds(conversationID: String) -> [ConversationTurn] {
+    public func rememberedTurns(conversationID: String) -> [ConversationTurn] {
         // Pending first, file second: a batch committed in between is then seen twice (harmless,
         // the splice keeps one turn per position) rather than not at all.
         let pending = state.withLock { state in
-            (state.writing + state.queued).filter { $0.conversationID == conversationID && !$0.internalMessages.isEmpty }
+            (state.writing + state.queued).filter { $0.conversationID == conversationID && $0.isRemembered }
         }
         let stored: [ConversationTurn]
         do {
-            stored = try log.turnsWithToolRounds(conversationID: conversationID).compactMap(Self.turn(from:))
+            stored = try log.rememberedTurns(conversationID: conversationID).compactMap(Self.turn(from:))
         } catch {
             logger.error("could not read the call log", metadata: ["error": "\(error)"])
             stored = []
@@ -99,7 +99,8 @@ public final class CallLogConversationStore: ConversationStore {
             internalMessages: JSONValue.array(turn.internalMessages.map(\.json)).jsonString, answer: turn.answer,
             clientToolCalls: JSONValue.array(turn.clientToolCalls.map(\.json)).jsonString, finishReason: turn.finishReason,
             error: turn.error, streamed: turn.streamed, startedAt: turn.startedAt,
-            durationMilliseconds: turn.duration.elapsedMilliseconds)
+            durationMilliseconds: turn.duration.elapsedMilliseconds, patientID: turn.identity.patientID,
+            failedVerifications: turn.identity.failedVerifications)
     }
 
     /// The stored turn, or nil when its JSON no longer parses (then it is skipped, not fatal).
@@ -116,6 +117,7 @@ public final class CallLogConversationStore: ConversationStore {
             anchor: TranscriptAnchor(position: record.anchorPosition, digest: record.anchorDigest),
             callerText: record.callerText, internalMessages: rounds, answer: record.answer, clientToolCalls: [],
             finishReason: record.finishReason, error: record.error, streamed: record.streamed, startedAt: record.startedAt,
-            duration: .milliseconds(record.durationMilliseconds))
+            duration: .milliseconds(record.durationMilliseconds),
+            identity: TurnIdentity.State(patientID: record.patientID, failedVerifications: record.failedVerifications))
     }
 }

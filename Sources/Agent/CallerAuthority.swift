@@ -1,13 +1,12 @@
 import Foundation
 import Scheduling
-import Synchronization
 
 /// Decides which patient a conversation may act for. Authority comes from the call, never
 /// from the model's arguments:
 ///
-/// 1. a patient verified (or created) in this conversation — name + date of birth matching
+/// 1. a patient verified (or registered) in this conversation — name + date of birth matching
 ///    exactly one record — wins, so a family sharing one phone can say who is calling;
-/// 2. otherwise the single patient whose phone is the caller's number;
+/// 2. otherwise the single patient the caller's number identifies;
 /// 3. otherwise nobody: patient-specific tools answer `verification_required`.
 ///
 /// Verification is confined to the caller: when the calling number belongs to patients on
@@ -15,11 +14,11 @@ import Synchronization
 /// not a way into their record from another phone (A4). Without caller ID, name + date of
 /// birth is the only proof there is, and it binds.
 ///
-/// Bindings live in memory, keyed by conversation id, for `lifetime` (default two hours,
-/// longer than any call). Memory is acceptable for now: a binding only matters while its
-/// call is live, a restart merely asks the caller to verify again (safe, never wider
-/// authority), and one FrontDesk process serves a call. With several replicas behind a
-/// balancer this moves into the SQLite file next to the tool-round memory.
+/// What a conversation established lives in its `TurnIdentity`, handed from turn to turn only
+/// along the conversation's own continuation (A9). Every answer that confirms or denies a name
+/// + date of birth draws on one budget: per conversation here (`maxFailedVerifications`), and
+/// per caller number and per patient name in the calendar file (`budget`), which no new call id
+/// or restart resets (A10).
 public final class CallerAuthority: Sendable {
     /// Who the conversation acts for, and how that was established.
     public struct ActingPatient: Sendable, Equatable {
@@ -27,30 +26,19 @@ public final class CallerAuthority: Sendable {
         public var viaCallerNumber: Bool
     }
 
-    private struct Binding {
-        var patientID: Int64
-        var expires: Date
-    }
-
     private let book: AppointmentBook
-    private let lifetime: TimeInterval
     private let maxFailedVerifications: Int
-    private let bindings = Mutex<[String: Binding]>([:])
-    private let failedVerifications = Mutex<[String: (count: Int, expires: Date)]>([:])
+    private let budget: VerificationBudget
 
-    public init(book: AppointmentBook, lifetime: TimeInterval = 2 * 3600, maxFailedVerifications: Int = 5) {
+    public init(book: AppointmentBook, maxFailedVerifications: Int = 5, budget: VerificationBudget = .init()) {
         self.book = book
-        self.lifetime = lifetime
         self.maxFailedVerifications = maxFailedVerifications
+        self.budget = budget
     }
 
     /// The patient this conversation acts for, or nil.
     public func actingPatient(_ context: ToolContext) throws -> ActingPatient? {
-        let bound = bindings.withLock { table -> Int64? in
-            guard let binding = table[context.conversationID], binding.expires > context.now else { return nil }
-            return binding.patientID
-        }
-        if let bound, let patient = try book.patient(id: bound) {
+        if let bound = context.identity.current.patientID, let patient = try book.patient(id: bound) {
             return ActingPatient(patient: patient, viaCallerNumber: false)
         }
         if let number = context.callerNumber, let patient = try? book.patient(byPhone: number) {
@@ -71,43 +59,64 @@ public final class CallerAuthority: Sendable {
     }
 
     /// Verifies the caller by name + date of birth and binds the match to the conversation.
-    /// Returns nil (and counts a failed attempt) unless exactly one record matches and the
-    /// calling number, when it belongs to anyone on file, is that record's. After
-    /// `maxFailedVerifications` failures the conversation is locked out (`too_many_attempts`).
-    func verify(firstName: String, lastName: String, dateOfBirth: String, context: ToolContext) throws(ToolFailure) -> Patient? {
-        let failures = failedVerifications.withLock { table -> Int in
-            guard let entry = table[context.conversationID], entry.expires > context.now else { return 0 }
-            return entry.count
+    /// Returns nil (a failed attempt) unless exactly one record matches and the calling number,
+    /// when it belongs to anyone on file, is that record's.
+    /// - Throws: `too_many_attempts` once any of the budgets is spent.
+    func verify(_ claim: IdentityClaim, context: ToolContext) throws(ToolFailure) -> Patient? {
+        let outcome = try attempt("search_patients", context) { source throws(ToolFailure) in
+            try ToolFailure.attempt(voice: nil) { try book.verifyPatient(claim, from: source, budget: budget, now: context.now) }
         }
-        guard failures < maxFailedVerifications else {
-            throw ToolFailure(
-                code: "too_many_attempts",
-                message: "Too many verification attempts in this call. Offer to transfer the caller to the front desk staff.")
-        }
-        let matches = try ToolFailure.attempt(voice: nil) {
-            try book.patients(firstName: firstName, lastName: lastName, dateOfBirth: dateOfBirth)
-        }
-        var allowed = matches.count == 1
-        if allowed, let number = context.callerNumber,
-           let onThisPhone = try? book.patients(byPhone: number), !onThisPhone.isEmpty {
-            allowed = onThisPhone.contains { $0.id == matches[0].id }
-        }
-        guard allowed else {
-            failedVerifications.withLock { table in
-                let count = (table[context.conversationID].flatMap { $0.expires > context.now ? $0.count : nil } ?? 0) + 1
-                table[context.conversationID] = (count, context.now.addingTimeInterval(lifetime))
-            }
+        switch outcome {
+        case .verified(let patient):
+            context.identity.releaseAttempt()
+            context.identity.bind(patientID: patient.id)
+            return patient
+        case .denied:
             return nil
+        case .overBudget:
+            context.identity.releaseAttempt()
+            throw Self.tooManyAttempts
         }
-        bind(patientID: matches[0].id, context: context)
-        return matches[0]
     }
 
-    /// Binds `patientID` to the conversation (after verification or creation).
-    func bind(patientID: Int64, context: ToolContext) {
-        bindings.withLock { table in
-            table = table.filter { $0.value.expires > context.now }
-            table[context.conversationID] = Binding(patientID: patientID, expires: context.now.addingTimeInterval(lifetime))
+    /// Registers a new patient on the calling number (or none) and binds them to the
+    /// conversation. A duplicate answers `duplicate_patient`, naming nothing of the record.
+    func register(_ patient: NewPatient, context: ToolContext) throws(ToolFailure) -> Patient {
+        var patient = patient
+        patient.phone = context.callerNumber
+        let outcome = try attempt("create_patient", context) { source throws(ToolFailure) in
+            try ToolFailure.attempt(voice: nil) { try book.registerPatient(patient, from: source, budget: budget, now: context.now) }
+        }
+        switch outcome {
+        case .created(let created):
+            context.identity.bind(patientID: created.id)
+            return created
+        case .duplicate:
+            throw ToolFailure(
+                code: "duplicate_patient",
+                message: "That person may already be registered. Verify them with search_patients instead, or offer to transfer the caller to the front desk staff.")
+        case .overBudget:
+            context.identity.releaseAttempt()
+            throw Self.tooManyAttempts
         }
     }
+
+    /// Reserves one of the conversation's attempts, then runs `body`; a thrown failure (bad
+    /// arguments, calendar unavailable) confirms nothing, so it gives the attempt back.
+    private func attempt<T>(
+        _ tool: String, _ context: ToolContext, _ body: (ClaimSource) throws(ToolFailure) -> T
+    ) throws(ToolFailure) -> T {
+        guard context.identity.reserveAttempt(limit: maxFailedVerifications) else { throw Self.tooManyAttempts }
+        do {
+            return try body(ClaimSource(conversationID: context.conversationID, callerNumber: context.callerNumber,
+                                        tool: tool))
+        } catch {
+            context.identity.releaseAttempt()
+            throw error
+        }
+    }
+
+    static let tooManyAttempts = ToolFailure(
+        code: "too_many_attempts",
+        message: "Too many verification attempts. Do not try again; offer to transfer the caller to the front desk staff.")
 }

@@ -87,12 +87,20 @@ public final class ChatAgent: Sendable {
         let system = try prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
 
         let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
+        // Without a call id the key is only a fingerprint of how the call began: our answers
+        // must then match too before anything of an earlier turn is handed on (A9).
+        let includesAnswers = turn.callID?.isEmpty ?? true
         var clientMessages = turn.request.messages
+        var identity = TurnIdentity.State()
         if let conversations {
             // The model must still know what its tools told it in earlier turns (the slots it
-            // offered, the appointment id it booked); the client never saw those rounds.
-            let earlier = conversations.turnsWithToolRounds(conversationID: conversationID)
-            clientMessages = TranscriptAnchor.splice(clientMessages, turns: earlier, callerNumber: turn.callerNumber)
+            // offered, the appointment id it booked); the client never saw those rounds. And a
+            // caller verified earlier in this very conversation stays verified.
+            let continued = TranscriptAnchor.continued(
+                turn.request.messages, turns: conversations.rememberedTurns(conversationID: conversationID),
+                callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
+            clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
+            identity = TranscriptAnchor.inheritedIdentity(from: continued)
         }
 
         var messages = [ChatMessage.system(system)]
@@ -114,10 +122,11 @@ public final class ChatAgent: Sendable {
             clientToolNames: clientNames,
             persona: persona,
             request: turn.request,
-            context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger),
+            context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger,
+                                 identity: TurnIdentity(identity)),
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
-                anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber),
+                anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
                 callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date))
     }
 
@@ -182,7 +191,7 @@ struct TurnState: Sendable {
             callerNumber: context.callerNumber, persona: journal.personaName, requestID: journal.requestID,
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
             clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
-            startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant)
+            startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {

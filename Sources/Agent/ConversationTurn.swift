@@ -23,11 +23,14 @@ public struct ConversationTurn: Sendable, Equatable {
     public var streamed: Bool
     public var startedAt: Date
     public var duration: Duration
+    /// Who the conversation acted for by the turn's end; handed on to the turns continuing it.
+    public var identity: TurnIdentity.State
 
     public init(
         conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
         anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
-        clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration
+        clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration,
+        identity: TurnIdentity.State = .init()
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -44,15 +47,24 @@ public struct ConversationTurn: Sendable, Equatable {
         self.streamed = streamed
         self.startedAt = startedAt
         self.duration = duration
+        self.identity = identity
+    }
+}
+
+extension ConversationTurn {
+    /// Whether later turns need it: it ran rounds to splice back, or established an identity.
+    var isRemembered: Bool {
+        !internalMessages.isEmpty || identity.patientID != nil || identity.failedVerifications > 0
     }
 }
 
 /// Where conversations are kept. A protocol so the agent stays testable without a database;
 /// the app wires `CallLogConversationStore`.
 public protocol ConversationStore: Sendable {
-    /// The earlier turns of this conversation that ran internal tool rounds, oldest first.
-    /// Must not throw: a store failure costs the model its memory, never the caller their turn.
-    func turnsWithToolRounds(conversationID: String) -> [ConversationTurn]
+    /// The earlier turns of this conversation that ran internal tool rounds or established an
+    /// identity, oldest first. Must not throw: a store failure costs the model its memory (and
+    /// the caller a verification), never the caller their turn.
+    func rememberedTurns(conversationID: String) -> [ConversationTurn]
     /// Keeps a finished (or failed) turn. Must return at once: the caller is waiting.
     func record(_ turn: ConversationTurn)
 }

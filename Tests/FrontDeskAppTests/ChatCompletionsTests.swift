@@ -70,7 +70,7 @@ struct ChatCompletionsTests {
             #expect(try await client.complete(body).status == .ok)
             let system = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue?.first?["content"]?.stringValue)
             #expect(system.contains("+12125550101"))
-            #expect(system.contains("Emily Johnson"))
+            #expect(system.contains(#"first name "Emily" and last name "Johnson""#))
             #expect(system.contains("America/New_York"))
         }
     }

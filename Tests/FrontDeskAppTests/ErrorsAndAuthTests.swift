@@ -153,7 +153,7 @@ struct ErrorsAndAuthTests {
         try await FrontDeskHarness.run(configure: { $0.apiKeys = ["fd-key-charlie-1234567890"] }) { client, upstream in
             _ = try await client.complete(Self.hello, headers: [caller: "+12125550101", .authorization: "Bearer fd-key-charlie-1234567890"])
             let system = upstream.recordedRequests.last?.json["messages"]?.arrayValue?.first?["content"]?.stringValue ?? ""
-            #expect(system.contains("Emily Johnson"))
+            #expect(system.contains(#"first name "Emily" and last name "Johnson""#))
         }
     }
 

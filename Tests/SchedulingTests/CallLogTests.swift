@@ -23,7 +23,7 @@ struct CallLogTests {
         let turns = try reopened.turns(conversationID: "call:a")
         #expect(turns.map(\.requestID) == ["req-0.0", "req-2.0"])
         #expect(turns[1].internalMessages.contains("tool_call_id"))
-        #expect(try reopened.turnsWithToolRounds(conversationID: "call:a").map(\.requestID) == ["req-2.0"])
+        #expect(try reopened.rememberedTurns(conversationID: "call:a").map(\.requestID) == ["req-2.0"])
         let calls = try reopened.recentCalls(limit: 10)
         #expect(calls.map(\.id) == ["call:a", "call:b"])
         #expect(calls[0].turns == 2)

@@ -6,11 +6,9 @@ import Scheduling
 /// records and never returns another person's details (A4): the answer is "verified" with the
 /// caller's own first name (and the record is bound to this conversation), or `not_found`.
 public struct SearchPatientsTool: AgentTool {
-    let book: AppointmentBook
     let authority: CallerAuthority
 
-    public init(book: AppointmentBook, authority: CallerAuthority) {
-        self.book = book
+    public init(authority: CallerAuthority) {
         self.authority = authority
     }
 
@@ -27,10 +25,10 @@ public struct SearchPatientsTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
-        let first = try args.string("first_name")
-        let last = try args.string("last_name")
-        let dateOfBirth = try args.date("date_of_birth")
-        guard let patient = try authority.verify(firstName: first, lastName: last, dateOfBirth: dateOfBirth.description, context: context) else {
+        let claim = IdentityClaim(
+            firstName: try args.personName("first_name"), lastName: try args.personName("last_name"),
+            dateOfBirth: try args.date("date_of_birth").description)
+        guard let patient = try authority.verify(claim, context: context) else {
             // One answer for "nobody", "several" and "someone not on this phone": no oracle.
             throw ToolFailure(
                 code: "not_found",

@@ -30,16 +30,48 @@ struct ToolArguments {
         return value
     }
 
-    /// A string, trimmed; nil when absent, null or empty.
-    func optionalString(_ field: String) throws(ToolFailure) -> String? {
+    /// Longest string any field accepts: arguments are stored (audit) and read back to models.
+    static let maxStringLength = 500
+
+    /// A string, trimmed; nil when absent, null or empty. Control characters (NUL, newlines
+    /// inside the text, escapes) and text over `maxLength` characters are refused: no field of
+    /// ours needs them, and caller-supplied text ends up in stores and prompts (A12).
+    func optionalString(_ field: String, maxLength: Int = maxStringLength) throws(ToolFailure) -> String? {
         switch members[field] {
         case nil, .null?: return nil
         case .string(let text)?:
+            // Counted in scalars before trimming: a megabyte of text costs no more than this.
+            guard text.unicodeScalars.count <= maxLength * 2 else {
+                throw ToolFailure.invalidArguments(field: field, "'\(field)' is too long (at most \(maxLength) characters).")
+            }
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.count <= maxLength else {
+                throw ToolFailure.invalidArguments(field: field, "'\(field)' is too long (at most \(maxLength) characters).")
+            }
+            guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw ToolFailure.invalidArguments(field: field, "'\(field)' contains control characters.")
+            }
             return trimmed.isEmpty ? nil : trimmed
         case let other?:
             throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a string, not \(other.typeName).")
         }
+    }
+
+    /// A person's first or last name as a caller would spell it: letters (any script), spaces,
+    /// hyphens, apostrophes and periods, at most 60 characters, at least one letter.
+    func personName(_ field: String) throws(ToolFailure) -> String {
+        let name = try string(field)
+        let allowed: (Unicode.Scalar) -> Bool = { scalar in
+            scalar.properties.isAlphabetic || scalar.properties.generalCategory == .nonspacingMark
+                || scalar.properties.generalCategory == .spacingMark || " -'’.".unicodeScalars.contains(scalar)
+        }
+        guard name.count <= 60, name.unicodeScalars.allSatisfy(allowed),
+              name.unicodeScalars.contains(where: { $0.properties.isAlphabetic })
+        else {
+            throw ToolFailure.invalidArguments(
+                field: field, "'\(field)' must be a name: letters, spaces, hyphens and apostrophes, at most 60 characters.")
+        }
+        return name
     }
 
     /// A whole number; a numeric string ("12") is accepted since models sometimes quote ids.

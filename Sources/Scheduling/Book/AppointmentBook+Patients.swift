@@ -55,9 +55,15 @@ extension AppointmentBook {
         }
     }
 
-    /// The patient on that number when exactly one is; nil when none or several (then ask who is calling).
+    /// The patient the number identifies: the one patient recognised by it; nil when none or
+    /// several are (then ask who is calling). Patients registered over the phone on a number
+    /// that already belonged to someone are on it but not recognised by it (A11).
     public func patient(byPhone raw: String) throws -> Patient? {
-        let matches = try patients(byPhone: raw)
+        guard let number = PhoneNumber(raw) else { throw SchedulingError.invalid(field: "phone", message: "not a valid phone number") }
+        let matches = try read { db in
+            try db.all("SELECT \(Self.patientColumns) FROM patients WHERE phone = ? AND recognised_by_phone = 1 ORDER BY id LIMIT 2",
+                       [v(number.e164)], Self.patientRow)
+        }
         return matches.count == 1 ? matches[0] : nil
     }
 

@@ -40,11 +40,13 @@ public final class CallLog: Sendable {
                         """, [v(turn.conversationID), v(turn.telephonyCallID), v(turn.caller), v(turn.persona), v(started), v(started)])
                     try db.run("""
                         INSERT INTO call_turns (call_id, request_id, anchor_position, anchor_digest, caller_text, internal_messages,
-                            answer, client_tool_calls, finish_reason, error, streamed, started_at_ms, duration_ms)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            answer, client_tool_calls, finish_reason, error, streamed, started_at_ms, duration_ms, patient_id,
+                            failed_verifications)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [v(turn.conversationID), v(turn.requestID), v(turn.anchorPosition), v(turn.anchorDigest),
                               v(turn.callerText), v(turn.internalMessages), v(turn.answer), v(turn.clientToolCalls),
-                              v(turn.finishReason), v(turn.error), v(turn.streamed), v(started), v(max(0, turn.durationMilliseconds))])
+                              v(turn.finishReason), v(turn.error), v(turn.streamed), v(started), v(max(0, turn.durationMilliseconds)),
+                              v(turn.patientID), v(max(0, turn.failedVerifications))])
                 }
             }
         }
@@ -57,9 +59,12 @@ public final class CallLog: Sendable {
         try turns(where: "t.call_id = ?", [v(conversationID)])
     }
 
-    /// The turns of one conversation that ran internal tool rounds: what the agent splices back.
-    public func turnsWithToolRounds(conversationID: String) throws -> [CallTurnRecord] {
-        try turns(where: "t.call_id = ? AND t.internal_messages <> '[]'", [v(conversationID)])
+    /// The turns of one conversation that left something for later turns: internal tool rounds
+    /// (spliced back) or an identity (who the conversation acts for, failed verifications).
+    public func rememberedTurns(conversationID: String) throws -> [CallTurnRecord] {
+        try turns(where: """
+            t.call_id = ?1 AND (t.internal_messages <> '[]' OR t.patient_id IS NOT NULL OR t.failed_verifications > 0)
+            """, [v(conversationID)])
     }
 
     /// The most recent conversations first.
@@ -99,7 +104,7 @@ public final class CallLog: Sendable {
             try db.all("""
                 SELECT t.call_id, c.telephony_call_id, c.caller, c.persona, t.request_id, t.anchor_position, t.anchor_digest,
                        t.caller_text, t.internal_messages, t.answer, t.client_tool_calls, t.finish_reason, t.error, t.streamed,
-                       t.started_at_ms, t.duration_ms
+                       t.started_at_ms, t.duration_ms, t.patient_id, t.failed_verifications
                 FROM call_turns t JOIN calls c ON c.id = t.call_id
                 WHERE \(condition) ORDER BY t.id
                 """, values) { row in
@@ -108,7 +113,8 @@ public final class CallLog: Sendable {
                     persona: row.text(3), requestID: row.text(4), anchorPosition: row.int(5), anchorDigest: row.text(6),
                     callerText: row.optionalText(7), internalMessages: row.text(8), answer: row.optionalText(9),
                     clientToolCalls: row.text(10), finishReason: row.optionalText(11), error: row.optionalText(12),
-                    streamed: row.bool(13), startedAt: Date(unixMilliseconds: row.int(14)), durationMilliseconds: row.int(15))
+                    streamed: row.bool(13), startedAt: Date(unixMilliseconds: row.int(14)), durationMilliseconds: row.int(15),
+                    patientID: row.optionalInt(16), failedVerifications: row.int(17))
             }
         }
     }

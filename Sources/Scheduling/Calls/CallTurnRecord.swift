@@ -27,12 +27,16 @@ public struct CallTurnRecord: Sendable, Equatable {
     public var streamed: Bool
     public var startedAt: Date
     public var durationMilliseconds: Int
+    /// The patient the conversation acted for by the turn's end (verified or registered in it).
+    public var patientID: Int64?
+    /// Failed verifications in the conversation by the turn's end.
+    public var failedVerifications: Int
 
     public init(
         conversationID: String, telephonyCallID: String?, caller: String?, persona: String, requestID: String,
         anchorPosition: Int, anchorDigest: String, callerText: String?, internalMessages: String = "[]", answer: String?,
         clientToolCalls: String = "[]", finishReason: String?, error: String? = nil, streamed: Bool, startedAt: Date,
-        durationMilliseconds: Int
+        durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -50,6 +54,8 @@ public struct CallTurnRecord: Sendable, Equatable {
         self.streamed = streamed
         self.startedAt = startedAt
         self.durationMilliseconds = durationMilliseconds
+        self.patientID = patientID
+        self.failedVerifications = failedVerifications
     }
 }
 

@@ -15,7 +15,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3]
+    static let all: [String] = [v1, v2, v3, v4]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -267,5 +267,37 @@ enum SchemaMigrations {
         BEGIN
             INSERT OR REPLACE INTO busy_revisions (provider_id, revision) VALUES (OLD.provider_id, random());
         END;
+        """
+
+    /// Identity hardening.
+    /// - `verification_attempts`: every answer that confirms or denies a name + date of birth
+    ///   (search, create), kept so one attempt budget holds per caller number and per patient
+    ///   name across conversations and restarts, and so each attempt is audited. Append-only.
+    /// - `patients.recognised_by_phone`: whether calling from the patient's number identifies
+    ///   them. A patient registered over the phone on a number that already belongs to someone
+    ///   gets 0, so registering changes nothing about how the number's holder is recognised.
+    /// - `call_turns.patient_id` / `failed_verifications`: who a turn acted for and how many
+    ///   verifications its conversation had failed by its end, handed on only to the turns that
+    ///   continue it (never to another conversation that merely starts alike).
+    private static let v4 = """
+        CREATE TABLE verification_attempts (
+            id INTEGER PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            caller TEXT,
+            name_key TEXT NOT NULL,
+            tool TEXT NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('verified', 'denied', 'created', 'duplicate', 'refused')),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX verification_attempts_caller ON verification_attempts(caller, created_at) WHERE caller IS NOT NULL;
+        CREATE INDEX verification_attempts_name ON verification_attempts(name_key, created_at);
+        CREATE TRIGGER verification_attempts_no_update BEFORE UPDATE ON verification_attempts
+        BEGIN
+            SELECT RAISE(ABORT, 'verification attempts are append-only');
+        END;
+        ALTER TABLE patients ADD COLUMN recognised_by_phone INTEGER NOT NULL DEFAULT 1 CHECK (recognised_by_phone IN (0, 1));
+        ALTER TABLE call_turns ADD COLUMN patient_id INTEGER;
+        ALTER TABLE call_turns ADD COLUMN failed_verifications INTEGER NOT NULL DEFAULT 0 CHECK (failed_verifications >= 0);
+        CREATE INDEX call_turns_identity ON call_turns(call_id, id) WHERE patient_id IS NOT NULL OR failed_verifications > 0;
         """
 }
