@@ -76,6 +76,11 @@ public struct AgentStream: Sendable {
             }
 
             let calls = assembler.calls(idPrefix: "call_\(state.id.suffix(8))_")
+            // A stream of `choices: []` (or nothing) then [DONE] answered nothing: an error, as
+            // the JSON path treats a completion without choices, never an empty success.
+            if finishReason == nil, text.isEmpty, calls.isEmpty {
+                throw AgentError.upstreamInterrupted("The upstream stream ended without an answer.")
+            }
             let (ours, client) = agent.tools.partition(calls, clientTools: state.clientToolNames)
             if ours.isEmpty {
                 try await emitClientCalls(client, state: state, emit: emit)

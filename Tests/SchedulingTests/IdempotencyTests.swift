@@ -32,4 +32,23 @@ import Testing
         #expect(again == first)
         #expect(try book.appointments(forPatient: patient.id, from: TestBook.now).count == 1)
     }
+
+    @Test func aKeyDoesNotOutliveTheBookingItProtects() throws {
+        // Given a booking made under a key, then cancelled
+        let book = try TestBook.make()
+        let patient = try TestBook.patient(book)
+        let request = BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "alice",
+                                     start: TestBook.local("2026-03-03", "10:00"), conversationID: "c1",
+                                     idempotencyKey: "c1|book_appointment|same")
+        let first = try book.book(request, now: TestBook.now)
+        _ = try book.cancel(appointmentID: first.id, forPatient: patient.id, reason: "changed my mind", conversationID: "c1", now: TestBook.now)
+        // When the same request comes again with the same key
+        let again = try book.book(request, now: TestBook.now.addingTimeInterval(60))
+        // Then it is a new, booked appointment, not the cancelled one
+        #expect(again.id != first.id)
+        #expect(again.status == .booked)
+        #expect(try book.appointments(forPatient: patient.id, from: TestBook.now).filter { $0.status == .booked }.map(\.id) == [again.id])
+        // and a retry of that one is exactly-once again
+        #expect(try book.book(request, now: TestBook.now.addingTimeInterval(65)) == again)
+    }
 }

@@ -178,9 +178,19 @@ extension AppointmentBook {
         return try Self.loadBusy(providers: nil, from: bounds.start, to: bounds.end, excludingHoldsOf: conversationID, db: db, now: now)
     }
 
+    /// The appointment an exactly-once key made, while it still stands. A key whose appointment
+    /// has since been cancelled or moved is spent and forgotten here, so the same request made
+    /// again (book → cancel → book) books anew instead of answering with a cancelled visit.
     static func idempotentResult(_ key: String, db: SQLiteConnection) throws -> Appointment? {
-        try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = (SELECT appointment_id FROM idempotency_keys WHERE key = ?)",
-                     [v(key)], appointmentRow)
+        guard let earlier = try db.first(
+            "SELECT \(appointmentColumns) FROM appointments WHERE id = (SELECT appointment_id FROM idempotency_keys WHERE key = ?)",
+            [v(key)], appointmentRow)
+        else { return nil }
+        guard earlier.status == .booked else {
+            try db.run("DELETE FROM idempotency_keys WHERE key = ?", [v(key)])
+            return nil
+        }
+        return earlier
     }
 
     static func appointment(_ id: Int64, forPatient patientID: Int64, db: SQLiteConnection) throws -> Appointment {
