@@ -7,7 +7,8 @@ extension ChatAgent {
     /// timeout) still becomes a proper HTTP error; after that only `AgentStream.run` reports.
     public func stream(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> AgentStream {
         let state = try prepare(turn, logger: logger)
-        let first = try await upstream.stream(state.upstreamBody(stream: true), credential: turn.upstreamCredential, logger: logger)
+        let first = try await upstream.stream(
+            state.upstreamBody(stream: true), credential: turn.upstreamCredential, deadline: state.deadline, logger: logger)
         return AgentStream(agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger)
     }
 }
@@ -88,13 +89,9 @@ public struct AgentStream: Sendable {
                 try await finish(reason, usage: usage, state: state, emit: emit)
                 return (client, reason)
             }
-            if round >= agent.configuration.maxToolRounds {
-                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
-                let fallback = (spokenText.isEmpty ? "" : " ") + state.persona.fallback
-                spokenText += fallback
-                try await emit(state.chunk(.init(content: fallback)))
-                try await finish("stop", usage: usage, state: state, emit: emit)
-                return ([], "stop")
+            if round >= agent.configuration.maxToolRounds || ContinuousClock.now >= state.deadline {
+                logger.warning("tool rounds or turn deadline exhausted", metadata: ["rounds": "\(round)"])
+                return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
             if spokenText.isEmpty, let filler = state.persona.filler {
                 // The caller would otherwise hear silence while the tools run.
@@ -110,9 +107,26 @@ public struct AgentStream: Sendable {
                 try await finish("tool_calls", usage: usage, state: state, emit: emit)
                 return (client, "tool_calls")
             }
-            chunks = try await agent.upstream.stream(state.upstreamBody(stream: true), credential: credential, logger: logger)
+            if ContinuousClock.now >= state.deadline {
+                // No time for another round: the caller hears the fallback, not silence.
+                logger.warning("turn deadline reached after a tool round", metadata: ["rounds": "\(round)"])
+                return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
+            }
+            chunks = try await agent.upstream.stream(
+                state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
             round += 1
         }
+    }
+
+    /// Ends the turn with the persona's fallback (out of rounds or out of time).
+    private func sayFallback(
+        state: TurnState, spokenText: inout String, usage: Usage?, emit: (ChatCompletionChunk) async throws -> Void
+    ) async throws -> ([ToolCall], String) {
+        let fallback = (spokenText.isEmpty ? "" : " ") + state.persona.fallback
+        spokenText += fallback
+        try await emit(state.chunk(.init(content: fallback)))
+        try await finish("stop", usage: usage, state: state, emit: emit)
+        return ([], "stop")
     }
 
     private func emitClientCalls(_ calls: [ToolCall], state: TurnState, emit: (ChatCompletionChunk) async throws -> Void) async throws {

@@ -61,18 +61,24 @@ public final class ChatAgent: Sendable {
         var usage: Usage?
         var round = 0
         while true {
-            let answer = try await upstream.complete(state.upstreamBody(stream: false), credential: credential, logger: logger)
+            let answer = try await upstream.complete(
+                state.upstreamBody(stream: false), credential: credential, deadline: state.deadline, logger: logger)
             if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
             let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
             if ours.isEmpty {
                 return state.completion(content: answer.content, toolCalls: client, refusal: answer.refusal,
                                         finishReason: client.isEmpty ? answer.finishReason : "tool_calls", usage: usage)
             }
-            if round >= configuration.maxToolRounds {
-                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
+            if round >= configuration.maxToolRounds || ContinuousClock.now >= state.deadline {
+                logger.warning("tool rounds or turn deadline exhausted", metadata: ["rounds": "\(round)"])
                 return state.completion(content: state.persona.fallback, toolCalls: [], refusal: nil, finishReason: "stop", usage: usage)
             }
             await state.runTools(ours, alongside: answer, tools: tools)
+            if ContinuousClock.now >= state.deadline {
+                // No time for another round: say the fallback rather than let the caller wait.
+                return state.completion(content: state.persona.fallback, toolCalls: client, refusal: nil,
+                                        finishReason: client.isEmpty ? "stop" : "tool_calls", usage: usage)
+            }
             if !client.isEmpty {
                 return state.completion(content: answer.content, toolCalls: client, refusal: nil, finishReason: "tool_calls", usage: usage)
             }
@@ -115,6 +121,7 @@ public final class ChatAgent: Sendable {
         return TurnState(
             id: "chatcmpl-" + Self.randomID(),
             created: Int(date.timeIntervalSince1970),
+            deadline: ContinuousClock.now + configuration.turnDeadline,
             responseModel: turn.request.model ?? persona.model ?? configuration.upstreamModel,
             upstreamModel: persona.model ?? configuration.upstreamModel,
             messages: messages,
@@ -152,6 +159,8 @@ public final class ChatAgent: Sendable {
 struct TurnState: Sendable {
     let id: String
     let created: Int
+    /// The end of the turn across every round (`AgentConfiguration.turnDeadline`).
+    let deadline: ContinuousClock.Instant
     let responseModel: String
     let upstreamModel: String
     var messages: [ChatMessage]

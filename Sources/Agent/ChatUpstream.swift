@@ -5,12 +5,13 @@ import OpenAIWire
 /// `FrontDeskApp` adapts the libcurl client to it, and tests point it at a scripted fake LLM
 /// served over real loopback HTTP.
 public protocol ChatUpstream: Sendable {
-    /// One non-streaming completion. `body` is the request's JSON, serialized.
-    func complete(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion
+    /// One non-streaming completion. `body` is the request's JSON, serialized. Everything,
+    /// retries and body included, ends by `deadline` (the turn's).
+    func complete(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> ChatCompletion
 
     /// Opens a streaming completion; returns once the upstream accepted it (2xx), so a refusal
     /// can still become an HTTP status. Errors while iterating are `.upstreamInterrupted`.
-    func stream(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks
+    func stream(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> UpstreamChunks
 }
 
 /// The chunks of one upstream stream. Ends after `[DONE]`; a transport that closes before

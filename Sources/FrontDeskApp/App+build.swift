@@ -33,7 +33,8 @@ public struct FrontDeskServices: Sendable {
                 configuration: UpstreamConfiguration(
                     baseURLs: [configuration.upstreamBaseURL] + configuration.fallbackBaseURLs,
                     connectTimeout: configuration.connectTimeout, firstByteTimeout: configuration.firstByteTimeout,
-                    totalTimeout: configuration.totalTimeout, retryDeadline: configuration.retryDeadline,
+                    totalTimeout: configuration.totalTimeout, idleTimeout: configuration.idleTimeout,
+                    retryDeadline: configuration.retryDeadline,
                     maxRetries: configuration.maxRetries),
                 logger: logger)
             curl = client
@@ -57,7 +58,8 @@ public struct FrontDeskServices: Sendable {
                 audit: AppointmentBookAuditSink(book: book)),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
-                personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds),
+                personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,
+                turnDeadline: configuration.turnDeadline),
             conversations: conversations)
     }
 

@@ -18,6 +18,10 @@ public struct AppConfiguration: Sendable {
     public var connectTimeout: Duration = .seconds(3)
     public var firstByteTimeout: Duration = .seconds(8)
     public var totalTimeout: Duration = .seconds(120)
+    /// Most silence between upstream body bytes once a streamed answer has begun.
+    public var idleTimeout: Duration = .seconds(10)
+    /// One turn, across every upstream and tool round.
+    public var turnDeadline: Duration = .seconds(15)
     public var retryDeadline: Duration = .seconds(10)
     public var maxRetries = 2
     public var apiKeys: [String] = []
@@ -96,6 +100,8 @@ public struct AppConfiguration: Sendable {
         if let timeout = try milliseconds("UPSTREAM_CONNECT_TIMEOUT_MS") { connectTimeout = timeout }
         if let timeout = try milliseconds("UPSTREAM_FIRST_BYTE_TIMEOUT_MS") { firstByteTimeout = timeout }
         if let timeout = try milliseconds("UPSTREAM_TOTAL_TIMEOUT_MS") { totalTimeout = timeout }
+        if let timeout = try milliseconds("UPSTREAM_IDLE_TIMEOUT_MS") { idleTimeout = timeout }
+        if let timeout = try milliseconds("TURN_DEADLINE_MS") { turnDeadline = timeout }
         if let timeout = try milliseconds("UPSTREAM_RETRY_DEADLINE_MS") { retryDeadline = timeout }
         if let retries = try int("UPSTREAM_MAX_RETRIES", range: 0...10) { maxRetries = retries }
         apiKeys = list("FRONTDESK_API_KEYS")

@@ -12,8 +12,8 @@ struct CurlChatUpstream: ChatUpstream {
     let secrets: [String]
     static let maxJSONBytes = 16 * 1024 * 1024
 
-    func complete(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
-        let response = try await send(body, credential: credential, stream: false, logger: logger)
+    func complete(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> ChatCompletion {
+        let response = try await send(body, credential: credential, stream: false, deadline: deadline, logger: logger)
         let bytes: [UInt8]
         do {
             bytes = try await response.body.collect(upTo: Self.maxJSONBytes)
@@ -27,16 +27,19 @@ struct CurlChatUpstream: ChatUpstream {
         }
     }
 
-    func stream(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
-        let response = try await send(body, credential: credential, stream: true, logger: logger)
+    func stream(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> UpstreamChunks {
+        let response = try await send(body, credential: credential, stream: true, deadline: deadline, logger: logger)
         let reader = SSEChunkReader(body: response.body, redact: { [secrets] in Redaction.secrets(in: $0, secrets: secrets + [credential].compactMap { $0 }) })
         return UpstreamChunks { try await reader.next() }
     }
 
-    private func send(_ body: [UInt8], credential: String?, stream: Bool, logger: Logger) async throws(AgentError) -> UpstreamHTTPResponse {
+    private func send(
+        _ body: [UInt8], credential: String?, stream: Bool, deadline: ContinuousClock.Instant, logger: Logger
+    ) async throws(AgentError) -> UpstreamHTTPResponse {
         let request = UpstreamHTTPRequest(
             path: "/chat/completions", method: "POST", body: body, bearerToken: credential ?? apiKey,
-            headers: [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")])
+            headers: [("Content-Type", "application/json"), ("Accept", stream ? "text/event-stream" : "application/json")],
+            deadline: deadline)
         do {
             return try await client.send(request, logger: logger)
         } catch {
@@ -119,6 +122,10 @@ final class SSEChunkReader: @unchecked Sendable {
             }
             if let bytes {
                 pending = decoder.feed(bytes)
+                if decoder.isOverflowed {
+                    finished = true
+                    throw AgentError.upstreamInterrupted("The upstream sent an event longer than the limit; the stream was abandoned.")
+                }
             } else {
                 pending = decoder.finish()
                 if pending.isEmpty {
@@ -136,11 +143,11 @@ final class SSEChunkReader: @unchecked Sendable {
 /// The upstream when none is configured: every turn answers 503 naming the variables to set,
 /// while `/health`, `/v1/models` and the calendar keep working.
 struct UnconfiguredUpstream: ChatUpstream {
-    func complete(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
+    func complete(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> ChatCompletion {
         throw .upstreamNotConfigured
     }
 
-    func stream(_ body: [UInt8], credential: String?, logger: Logger) async throws(AgentError) -> UpstreamChunks {
+    func stream(_ body: [UInt8], credential: String?, deadline: ContinuousClock.Instant, logger: Logger) async throws(AgentError) -> UpstreamChunks {
         throw .upstreamNotConfigured
     }
 }

@@ -165,6 +165,8 @@ final class CurlMultiDriver: Sendable {
             }
         case .resume(let transfer):
             if active[Self.key(transfer.easy.raw)] != nil {
+                // The pause was ours: the idle clock starts again from here.
+                transfer.markActive()
                 // May call the write callback right here with the bytes curl held back.
                 _ = curl_easy_pause(transfer.easy.raw, fd_pause_cont())
             }
@@ -183,16 +185,28 @@ final class CurlMultiDriver: Sendable {
         }
     }
 
-    /// Aborts transfers past their first-byte deadline; returns the earliest deadline still pending.
+    /// Aborts transfers past their first-byte deadline, and streaming bodies silent past their
+    /// idle timeout; returns the earliest deadline still pending.
     private func enforceDeadlines(_ active: inout [UInt: CurlTransfer], now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         var earliest: ContinuousClock.Instant?
-        for (key, transfer) in active where transfer.isBeforeUsableHead {
-            if transfer.headDeadline <= now {
+        for (key, transfer) in active {
+            let deadline: ContinuousClock.Instant
+            let expire: () -> Void
+            if transfer.isBeforeUsableHead {
+                deadline = transfer.headDeadline
+                expire = transfer.driverDidTimeOut
+            } else if let idle = transfer.idleDeadline {
+                deadline = idle
+                expire = transfer.driverDidIdleOut
+            } else {
+                continue
+            }
+            if deadline <= now {
                 active.removeValue(forKey: key)
                 curl_multi_remove_handle(multi.raw, transfer.easy.raw)
-                transfer.driverDidTimeOut()
-            } else if earliest.map({ transfer.headDeadline < $0 }) ?? true {
-                earliest = transfer.headDeadline
+                expire()
+            } else if earliest.map({ deadline < $0 }) ?? true {
+                earliest = deadline
             }
         }
         return earliest

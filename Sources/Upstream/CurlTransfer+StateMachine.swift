@@ -234,6 +234,12 @@ extension CurlTransfer {
             }
         }
 
+        /// A 2xx body is arriving and we have not paused it: silence here is the upstream's.
+        var isReceivingBody: Bool {
+            guard case .streaming(let streaming) = state else { return false }
+            return (200..<300).contains(streaming.status) && streaming.end == nil && !streaming.paused
+        }
+
         var hasHead: Bool {
             switch state {
             case .awaitingHead, .failedBeforeHead: return false

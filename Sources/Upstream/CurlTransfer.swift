@@ -24,6 +24,11 @@ final class CurlTransfer: Sendable {
     let host: String
     /// No usable response head by then: the driver aborts the transfer (`firstByte` timeout).
     let headDeadline: ContinuousClock.Instant
+    /// Most silence between body bytes of a usable head while not paused (`idle` timeout).
+    let idleTimeout: Duration
+    /// When the head or the last body bytes arrived, or the transfer was last resumed. Driver
+    /// thread only; the lock just proves that to the compiler, uncontended.
+    private let lastActivity = Mutex<ContinuousClock.Instant?>(nil)
     private let resources: Resources
     private let driver: CurlMultiDriver
     private let state = Mutex(StateMachine())
@@ -37,6 +42,7 @@ final class CurlTransfer: Sendable {
         request: UpstreamHTTPRequest,
         connectTimeout: Duration,
         totalTimeout: Duration,
+        idleTimeout: Duration = .seconds(10),
         headDeadline: ContinuousClock.Instant,
         driver: CurlMultiDriver
     ) throws(UpstreamError) {
@@ -48,6 +54,7 @@ final class CurlTransfer: Sendable {
         self.easy = Handle(raw: raw)
         self.host = host
         self.headDeadline = headDeadline
+        self.idleTimeout = idleTimeout
         self.driver = driver
         self.resources = Resources(headerList: Self.makeHeaderList(for: request), errorBuffer: errorBuffer)
 
@@ -216,12 +223,14 @@ final class CurlTransfer: Sendable {
 
     private func didReceiveHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
         guard let head = headParser.withLock({ $0.feed(line) }) else { return line.count }
+        markActive()
         state.withLock { $0.headArrived(head) }?.resume(returning: head)
         return line.count
     }
 
     private func didReceiveBody(_ data: UnsafeRawBufferPointer) -> Int {
         guard !data.isEmpty else { return 0 }
+        markActive()
         let bytes = [UInt8](data)
         switch state.withLock({ $0.bodyBytes(bytes) }) {
         case .accepted:
@@ -234,6 +243,27 @@ final class CurlTransfer: Sendable {
         case .abort:
             return 0
         }
+    }
+
+    /// Driver thread: the transfer showed life (bytes arrived, or it was resumed after a pause).
+    func markActive() {
+        let now = ContinuousClock.now
+        lastActivity.withLock { $0 = now }
+    }
+
+    /// Driver thread: when a streaming body that is not paused counts as stalled; nil when no
+    /// idle deadline applies (before the head, paused by our backpressure, or ended).
+    var idleDeadline: ContinuousClock.Instant? {
+        guard state.withLock({ $0.isReceivingBody }), let last = lastActivity.withLock({ $0 }) else { return nil }
+        return last + idleTimeout
+    }
+
+    /// The driver abandoned a body that fell silent for `idleTimeout`.
+    func driverDidIdleOut() {
+        finish(
+            beforeHead: AttemptFailure(error: .timeout(phase: .idle), disposition: .nextURL),
+            afterHead: .failure(.timeout(phase: .idle))
+        )
     }
 
     /// Still before a usable (2xx) head, so the driver must enforce `headDeadline`.

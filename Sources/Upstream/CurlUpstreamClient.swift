@@ -44,8 +44,12 @@ public final class CurlUpstreamClient: Sendable {
         let start = clock.now
         // Everything before a usable head fits in the retry deadline, but a single attempt always
         // gets its whole first-byte timeout.
-        let headBudgetEnd = start + max(configuration.retryDeadline, configuration.firstByteTimeout)
-        let totalEnd = start + configuration.totalTimeout
+        var headBudgetEnd = start + max(configuration.retryDeadline, configuration.firstByteTimeout)
+        var totalEnd = start + configuration.totalTimeout
+        if let deadline = request.deadline {
+            headBudgetEnd = min(headBudgetEnd, deadline)
+            totalEnd = min(totalEnd, deadline)
+        }
         var lastFailure: UpstreamError?
         var attemptNumber = 0
 
@@ -115,6 +119,7 @@ public final class CurlUpstreamClient: Sendable {
                 request: request,
                 connectTimeout: min(configuration.connectTimeout, started.duration(to: headDeadline)),
                 totalTimeout: started.duration(to: totalEnd),
+                idleTimeout: configuration.idleTimeout,
                 headDeadline: headDeadline,
                 driver: driver
             )

@@ -3,7 +3,10 @@
 /// The timeouts nest: `connectTimeout` bounds one TCP/TLS connect, `firstByteTimeout` bounds one
 /// attempt from handing the request to curl until the response head, and `retryDeadline` bounds
 /// every attempt, backoff and fallback before a usable response head (never less than one full
-/// `firstByteTimeout`). `totalTimeout` bounds the whole exchange including the streamed body.
+/// `firstByteTimeout`). `totalTimeout` bounds the whole exchange including the streamed body, and
+/// `idleTimeout` the silence between body bytes once a 2xx head has arrived (an upstream that
+/// sends its head, a role chunk or SSE comments and then stalls is abandoned then, not at
+/// `totalTimeout`).
 public struct UpstreamConfiguration: Sendable {
     /// Primary first, then fallbacks in the order they are tried, e.g. "https://api.openai.com/v1".
     /// A trailing slash is tolerated.
@@ -11,6 +14,7 @@ public struct UpstreamConfiguration: Sendable {
     public var connectTimeout: Duration
     public var firstByteTimeout: Duration
     public var totalTimeout: Duration
+    public var idleTimeout: Duration
     public var retryDeadline: Duration
     /// Retries per base URL after its first attempt (so `maxRetries + 1` attempts at most).
     public var maxRetries: Int
@@ -27,6 +31,7 @@ public struct UpstreamConfiguration: Sendable {
         connectTimeout: Duration = .seconds(3),
         firstByteTimeout: Duration = .seconds(8),
         totalTimeout: Duration = .seconds(120),
+        idleTimeout: Duration = .seconds(10),
         retryDeadline: Duration = .seconds(10),
         maxRetries: Int = 2,
         retryBaseDelay: Duration = .milliseconds(100),
@@ -37,6 +42,7 @@ public struct UpstreamConfiguration: Sendable {
         self.connectTimeout = connectTimeout
         self.firstByteTimeout = firstByteTimeout
         self.totalTimeout = totalTimeout
+        self.idleTimeout = idleTimeout
         self.retryDeadline = retryDeadline
         self.maxRetries = maxRetries
         self.retryBaseDelay = retryBaseDelay

@@ -18,8 +18,10 @@ public enum UpstreamError: Error, Sendable, Equatable {
         case connect
         /// No response head within `firstByteTimeout` (or the retry deadline ran out first).
         case firstByte
-        /// The whole exchange outlived `totalTimeout`.
+        /// The whole exchange outlived `totalTimeout` (or the request's own deadline).
         case total
+        /// A streaming body fell silent for `idleTimeout` after its head.
+        case idle
     }
 }
 

@@ -13,19 +13,24 @@ public struct UpstreamHTTPRequest: Sendable {
     /// Extra headers, e.g. `("Accept", "text/event-stream")`. A header whose name or value holds a
     /// CR or LF is dropped (it could smuggle a second header).
     public var headers: [(String, String)]
+    /// When the caller stops waiting for this exchange (e.g. the end of a voice turn): every
+    /// attempt, retry and the streamed body must end by then, whatever the configured timeouts.
+    public var deadline: ContinuousClock.Instant?
 
     public init(
         path: String,
         method: String = "POST",
         body: [UInt8] = [],
         bearerToken: String? = nil,
-        headers: [(String, String)] = []
+        headers: [(String, String)] = [],
+        deadline: ContinuousClock.Instant? = nil
     ) {
         self.path = path
         self.method = method
         self.body = body
         self.bearerToken = bearerToken
         self.headers = headers
+        self.deadline = deadline
     }
 }
 

@@ -147,4 +147,34 @@ struct ServerSentEventDecoderTests {
         #expect(try events.dropLast().map { try JSONValue(parsing: $0) } == values)
         #expect(events.last == "[DONE]")
     }
+
+    @Test func aLineLongerThanTheLimitStopsTheDecoderAndALongLineWithinItIsWhole() {
+        // Given a 2 MB data line fed in 1 KB pieces (a partial line is never rescanned)
+        var decoder = ServerSentEventDecoder(maxEventBytes: 3 * 1024 * 1024)
+        let payload = String(repeating: "x", count: 2 * 1024 * 1024)
+        let bytes = Array("data: \(payload)\n\n".utf8)
+        var events: [String] = []
+        for start in stride(from: 0, to: bytes.count, by: 1024) {
+            events += decoder.feed(bytes[start..<min(start + 1024, bytes.count)])
+        }
+        // Then it is one whole event
+        #expect(events == [payload])
+        #expect(!decoder.isOverflowed)
+        // When a line runs past the limit without a newline
+        let endless = Array("data: ".utf8) + [UInt8](repeating: 0x61, count: 4 * 1024 * 1024)
+        for start in stride(from: 0, to: endless.count, by: 64 * 1024) {
+            #expect(decoder.feed(endless[start..<min(start + 64 * 1024, endless.count)]).isEmpty)
+        }
+        // Then the decoder has stopped, holds nothing, and decodes nothing more
+        #expect(decoder.isOverflowed)
+        #expect(decoder.feed(Array("data: late\n\n".utf8)).isEmpty)
+        #expect(decoder.finish().isEmpty)
+    }
+
+    @Test func manyDataLinesOfOneEventCannotGrowPastTheLimit() {
+        var decoder = ServerSentEventDecoder(maxEventBytes: 1000)
+        let line = Array("data: \(String(repeating: "y", count: 100))\n".utf8)
+        for _ in 0..<20 { _ = decoder.feed(line) }
+        #expect(decoder.isOverflowed)
+    }
 }

@@ -53,9 +53,13 @@ public enum ScriptedReply: Sendable, Codable, Equatable {
     case dropMidStream(text: String, afterWords: Int)
     /// Text "You said: <last user message text>".
     case echo
+    /// A 200 `text/event-stream` body of exactly these pieces, each written and flushed on its
+    /// own (SSE comments, `choices: []`, an endless line …); then, with `stall`, not another byte
+    /// until the client goes away or the fake stops.
+    case raw([String], stall: Bool)
 
     private enum CodingKeys: String, CodingKey {
-        case type, text, calls, shape, status, message
+        case type, text, calls, shape, status, message, pieces, stall
         case retryAfter = "retry_after"
         case afterWords = "after_words"
     }
@@ -86,10 +90,12 @@ public enum ScriptedReply: Sendable, Codable, Equatable {
             )
         case "echo":
             self = .echo
+        case "raw":
+            self = .raw(try c.decode([String].self, forKey: .pieces), stall: try c.decodeIfPresent(Bool.self, forKey: .stall) ?? false)
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
-                debugDescription: "unknown reply type \"\(type)\" (text, tool_calls, status, hang, drop, echo)"
+                debugDescription: "unknown reply type \"\(type)\" (text, tool_calls, status, hang, drop, echo, raw)"
             )
         }
     }
@@ -117,6 +123,10 @@ public enum ScriptedReply: Sendable, Codable, Equatable {
             try c.encode(afterWords, forKey: .afterWords)
         case .echo:
             try c.encode("echo", forKey: .type)
+        case .raw(let pieces, let stall):
+            try c.encode("raw", forKey: .type)
+            try c.encode(pieces, forKey: .pieces)
+            try c.encode(stall, forKey: .stall)
         }
     }
 }

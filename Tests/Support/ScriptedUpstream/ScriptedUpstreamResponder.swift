@@ -167,6 +167,23 @@ struct ScriptedUpstreamResponder: HTTPResponder {
                 headers: headers,
                 body: .init(byteBuffer: ByteBuffer(string: body))
             )
+        case .raw(let pieces, let stall):
+            let channel = context.channel
+            let lifetime = self.lifetime
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                body: .init { writer in
+                    for piece in pieces { try await writer.write(ByteBuffer(string: piece)) }
+                    if stall {
+                        while !lifetime.isStopped && channel.isActive { try? await Task.sleep(for: .milliseconds(20)) }
+                        channel.close(promise: nil)
+                        throw DroppedConnection()
+                    }
+                    try await writer.finish(nil)
+                    finished()
+                }
+            )
         case .hang:
             // Never send a byte: wait until the client goes away or the fake stops, then close.
             let channel = context.channel
