@@ -13,7 +13,8 @@ public struct AppointmentBookAuditSink: ToolAuditSink {
 
     public func record(_ outcome: ToolOutcome, context: ToolContext) {
         let entry = AuditEntry(
-            conversationID: context.conversationID, toolCallID: outcome.call.id, toolName: outcome.call.name,
+            conversationID: context.conversationID, toolCallID: outcome.call.id.bounded(128),
+            toolName: outcome.call.name.bounded(64),
             arguments: Self.maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
             durationMilliseconds: outcome.duration.elapsedMilliseconds, createdAt: context.now)
         do {
@@ -23,25 +24,35 @@ public struct AppointmentBookAuditSink: ToolAuditSink {
         }
     }
 
-    /// The arguments as compact JSON with personal data masked. Text that is not JSON is not
-    /// stored at all (it could hold anything): only its length.
+    /// Most characters of masked arguments an audit row keeps; past it, only the length.
+    static let maxStoredArguments = 4096
+
+    /// The arguments as compact JSON with personal data masked and every string cut to 200
+    /// characters. Text that is not JSON, or JSON still too large, is not stored at all (it
+    /// could hold anything): only its length.
     public static func maskedArguments(_ raw: String) -> String {
         guard let parsed = try? JSONValue(parsing: raw) else {
             return JSONValue.object(["unparseable_characters": .int(raw.count)]).jsonString
         }
-        return mask(parsed).jsonString
+        let masked = mask(parsed).jsonString
+        guard masked.utf8.count <= maxStoredArguments else {
+            return JSONValue.object(["oversized_characters": .int(raw.count)]).jsonString
+        }
+        return masked
     }
 
     static func mask(_ value: JSONValue, key: String? = nil) -> JSONValue {
         switch value {
         case .object(let members):
-            return .object(Dictionary(uniqueKeysWithValues: members.map { ($0.key, mask($0.value, key: $0.key)) }))
+            return .object(Dictionary(members.map { ($0.key.bounded(64), mask($0.value, key: $0.key)) }, uniquingKeysWith: { first, _ in first }))
         case .array(let items):
             return .array(items.map { mask($0, key: key) })
         case .string(let text) where key.map(isSensitive) == true:
             return .string(masked(text))
         case .number(let literal) where key.map(isSensitive) == true:
             return .string(masked(literal))
+        case .string(let text):
+            return .string(text.bounded(200))
         default:
             return value
         }

@@ -91,14 +91,19 @@ public final class CallLogConversationStore: ConversationStore {
 
     // MARK: - Conversion
 
+    /// Most characters of a turn's caller text, answer or error the log keeps; the rest is cut
+    /// with a note of how much (a 100 MB streamed answer must not become a 100 MB row).
+    static let maxStoredText = 16 * 1024
+
     static func record(from turn: ConversationTurn) -> CallTurnRecord {
         CallTurnRecord(
             conversationID: turn.conversationID, telephonyCallID: turn.telephonyCallID, caller: turn.callerNumber,
             persona: turn.persona, requestID: turn.requestID, anchorPosition: turn.anchor.position,
-            anchorDigest: turn.anchor.digest, callerText: turn.callerText,
-            internalMessages: JSONValue.array(turn.internalMessages.map(\.json)).jsonString, answer: turn.answer,
+            anchorDigest: turn.anchor.digest, callerText: turn.callerText?.bounded(Self.maxStoredText),
+            internalMessages: JSONValue.array(turn.internalMessages.map(\.json)).jsonString,
+            answer: turn.answer?.bounded(Self.maxStoredText),
             clientToolCalls: JSONValue.array(turn.clientToolCalls.map(\.json)).jsonString, finishReason: turn.finishReason,
-            error: turn.error, streamed: turn.streamed, startedAt: turn.startedAt,
+            error: turn.error?.bounded(Self.maxStoredText), streamed: turn.streamed, startedAt: turn.startedAt,
             durationMilliseconds: turn.duration.elapsedMilliseconds, patientID: turn.identity.patientID,
             failedVerifications: turn.identity.failedVerifications)
     }

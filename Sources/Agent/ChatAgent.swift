@@ -184,12 +184,23 @@ struct TurnState: Sendable {
         messages.append(.assistant(answer.content, toolCalls: answer.toolCalls))
         // Remembered without its text: whatever was said the client already has in its own
         // copy of our answer. And with our calls only: a client call is answered by the client.
-        internalMessages.append(.assistant(nil, toolCalls: ours))
+        internalMessages.append(.assistant(nil, toolCalls: ours.map(Self.remembered)))
         for outcome in outcomes {
             let result = ChatMessage.tool(callID: outcome.call.id, content: outcome.content)
             messages.append(result)
             internalMessages.append(result)
         }
+    }
+
+    /// A call as remembered for later turns: a tool name or arguments no tool accepts (a
+    /// 100,000-character name, a megabyte of arguments) are kept only by their size.
+    static func remembered(_ call: ToolCall) -> ToolCall {
+        var call = call
+        if call.name.utf8.count > 64 { call.name = call.name.bounded(64) }
+        if call.arguments.utf8.count > 8192 {
+            call.arguments = JSONValue.object(["oversized_arguments_characters": .int(call.arguments.count)]).jsonString
+        }
+        return call
     }
 
     func conversationTurn(

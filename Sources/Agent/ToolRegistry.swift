@@ -69,7 +69,7 @@ public struct ToolRegistry: Sendable {
         } else {
             let available = definitions(excluding: disabled).map(\.name).joined(separator: ", ")
             result = .failure(
-                ToolFailure(code: "unknown_tool", message: "There is no tool named '\(call.name)'. Available tools: \(available.isEmpty ? "none" : available)."))
+                ToolFailure(code: "unknown_tool", message: "There is no tool named '\(call.name.bounded(64, singleLine: true))'. Available tools: \(available.isEmpty ? "none" : available)."))
         }
         let elapsed = ContinuousClock.now - started
         let outcome = ToolOutcome(call: call, result: result, duration: elapsed)

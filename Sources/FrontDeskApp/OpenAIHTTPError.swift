@@ -43,7 +43,7 @@ extension OpenAIHTTPError {
         switch error {
         case .unknownPersona(let name, let known):
             self = .invalidRequest(
-                "Unknown persona '\(name)'. Known personas: \(known.joined(separator: ", ")).", param: personaParam,
+                "Unknown persona '\(name.bounded(64, singleLine: true))'. Known personas: \(known.joined(separator: ", ")).", param: personaParam,
                 code: "persona_not_found")
         case .upstreamNotConfigured:
             self.init(

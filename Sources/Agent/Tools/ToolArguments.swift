@@ -15,7 +15,7 @@ struct ToolArguments {
         guard case .object(let members) = json else {
             throw ToolFailure.invalidArguments(field: nil, "The arguments must be a JSON object.")
         }
-        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = members.keys.sorted().first(where: { !allowed.contains($0) }).map({ $0.bounded(64, singleLine: true) }) {
             throw ToolFailure.invalidArguments(
                 field: unknown, "Unknown field '\(unknown)'. Allowed fields: \(allowed.joined(separator: ", ")).")
         }
@@ -98,7 +98,7 @@ struct ToolArguments {
     func optionalDate(_ field: String) throws(ToolFailure) -> LocalDate? {
         guard let text = try optionalString(field) else { return nil }
         guard let date = LocalDate(text) else {
-            throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a date as YYYY-MM-DD, got '\(text)'.")
+            throw ToolFailure.invalidArguments(field: field, "'\(field)' must be a date as YYYY-MM-DD, got '\(text.bounded(40, singleLine: true))'.")
         }
         return date
     }
@@ -117,7 +117,7 @@ struct ToolArguments {
         guard let date = Self.parseDateTime(text, clock: clock) else {
             throw ToolFailure.invalidArguments(
                 field: field,
-                "'\(field)' must be a local date and time like 2026-11-23T09:00 (or with its offset, 2026-11-23T09:00:00-05:00), got '\(text)'.")
+                "'\(field)' must be a local date and time like 2026-11-23T09:00 (or with its offset, 2026-11-23T09:00:00-05:00), got '\(text.bounded(40, singleLine: true))'.")
         }
         return date
     }
