@@ -18,6 +18,7 @@ public struct FrontDeskServices: Sendable {
 
     /// - Parameter upstream: replaces the libcurl upstream (tests of the agent loop only).
     public init(configuration: AppConfiguration, logger: Logger, upstream: (any ChatUpstream)? = nil) throws {
+        let logger = logger.redactingPersonalData
         self.configuration = configuration
         let book = try AppointmentBook(path: configuration.databasePath)
         self.book = book
@@ -46,7 +47,7 @@ public struct FrontDeskServices: Sendable {
         }
         self.curl = curl
         let conversations = CallLogConversationStore(
-            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls"))
+            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls").redactingPersonalData)
         self.conversations = conversations
         self.agent = ChatAgent(
             personas: personas,
@@ -73,6 +74,7 @@ public struct FrontDeskServices: Sendable {
 public func buildApplication(
     services: FrontDeskServices, logger: Logger
 ) -> some ApplicationProtocol {
+    let logger = logger.redactingPersonalData
     let configuration = services.configuration
     let router = Router(context: FrontDeskRequestContext.self)
     router.add(middleware: RequestLogMiddleware())

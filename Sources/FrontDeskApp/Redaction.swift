@@ -31,4 +31,28 @@ public enum Redaction {
         }
         return result + rest
     }
+
+    /// Masks what looks like a phone number (seven or more digits, with the usual separators)
+    /// or a calendar date (2026-11-29, 11/29/2026) in free text, keeping the last two digits so
+    /// two values can still be told apart. Text without digits comes back as it was.
+    public static func personalData(in text: String) -> String {
+        guard text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return text }
+        var output = text.replacing(datePattern) { match in mask(match.output) }
+        output = output.replacing(phonePattern) { match in
+            match.output.filter(\.isNumber).count >= 7 ? mask(match.output) : String(match.output)
+        }
+        return output
+    }
+
+    nonisolated(unsafe) private static let datePattern = #/\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4}/#
+    nonisolated(unsafe) private static let phonePattern = #/\+?\d[\d ().-]{5,}\d/#
+
+    private static func mask(_ text: Substring) -> String {
+        var digitsLeft = text.filter(\.isNumber).count
+        return String(text.map { character -> Character in
+            guard character.isNumber else { return character }
+            digitsLeft -= 1
+            return digitsLeft < 2 ? character : "*"
+        })
+    }
 }

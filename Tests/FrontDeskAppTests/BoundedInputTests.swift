@@ -61,4 +61,26 @@ struct BoundedInputTests {
             "{" + (0..<2000).map { #""k\#($0)":"v""# }.joined(separator: ",") + "}")
         #expect(huge.hasPrefix(#"{"oversized_characters":"#))
     }
+
+    @Test func upstreamErrorTextWithAPhoneAndABirthDateIsMaskedInEveryLogLine() async throws {
+        // Given an upstream whose error messages quote a phone number and a date of birth
+        let leak = "patient +1 (212) 555-0101 born 1988-04-12 (04/12/1988) caused an overload"
+        let logs = LogRecorder()
+        let errorEvent = #"data: {"error":{"message":"\#(leak)","type":"server_error","param":null,"code":null}}"# + "\n\n"
+        try await FrontDeskHarness.run(script: [.raw([StallAndDeadlineTests.roleChunk, errorEvent], stall: false)], logs: logs) { client, _ in
+            // When a streamed turn fails because of it, mid-stream
+            _ = try await client.complete(["stream": true, "messages": [["role": "user", "content": "Hi"]]])
+        }
+        // Then the failure was logged, with neither the number nor the dates in it
+        let text = logs.text
+        #expect(text.contains("overload"), "the upstream's message should still be logged, masked")
+        for secret in ["555-0101", "2125550101", "1988-04-12", "04/12/1988"] {
+            #expect(!text.contains(secret), "log leaked \(secret)")
+        }
+    }
+
+    @Test func maskingKeepsTheLastTwoDigitsAndLeavesOtherNumbersAlone() {
+        #expect(Redaction.personalData(in: "call +12125550101 on 1988-04-12") == "call +*********01 on ****-**-12")
+        #expect(Redaction.personalData(in: "3 tool rounds in 1250 ms") == "3 tool rounds in 1250 ms")
+    }
 }
