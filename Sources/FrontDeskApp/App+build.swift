@@ -1,6 +1,8 @@
 import Agent
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import Scheduling
 import Upstream
@@ -76,10 +78,11 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let logger = logger.redactingPersonalData
     let configuration = services.configuration
-    let router = Router(context: FrontDeskRequestContext.self)
+    // HEAD works wherever GET does (monitors and load balancers probe /health with HEAD).
+    let router = Router(context: FrontDeskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: OpenAIErrorMiddleware(routes: [
-        "/health": [.get], "/v1/models": [.get], "/v1/chat/completions": [.post],
+        "/health": [.get, .head], "/v1/models": [.get, .head], "/v1/chat/completions": [.post],
     ]))
     HealthController(book: services.book, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
@@ -92,7 +95,14 @@ public func buildApplication(
 
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "FrontDesk"),
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuardHandler(bodyTimeout: TimeAmount(configuration.httpBodyTimeout))],
+            idleTimeout: TimeAmount(configuration.httpIdleTimeout))),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "FrontDesk",
+            // At the cap the server stops accepting (new clients wait in the listen backlog)
+            // rather than run out of file descriptors, after which nothing, /health included, answers.
+            availableConnectionsDelegate: .maximum(configuration.maxConnections ?? ConnectionLimit.fromDescriptorLimit(), logger: logger)),
         // Services shut down in reverse order, the server first: turns still in flight are
         // recorded before the call log's writer drains and stops.
         services: [ConversationRecorderService(store: services.conversations)],

@@ -30,6 +30,14 @@ public struct AppConfiguration: Sendable {
     public var personaName = "default"
     public var personaMode: AgentConfiguration.PersonaMode = .prepend
     public var maxBodyBytes = 2 * 1024 * 1024
+    /// A connection with no request in progress (idle keep-alive, or a request head still
+    /// incomplete: slowloris) is closed after this.
+    public var httpIdleTimeout: Duration = .seconds(30)
+    /// A request's body must arrive whole within this of its head, or it is answered 408.
+    public var httpBodyTimeout: Duration = .seconds(10)
+    /// Most client connections open at once; nil: the process's file-descriptor limit less a
+    /// reserve for the database, the upstream and logs.
+    public var maxConnections: Int?
     public var maxToolRounds = 4
     public var logLevel: Logger.Level = .info
 
@@ -115,6 +123,9 @@ public struct AppConfiguration: Sendable {
             personaMode = parsed
         }
         if let limit = try int("MAX_BODY_BYTES", range: 1024...(64 * 1024 * 1024)) { maxBodyBytes = limit }
+        if let timeout = try milliseconds("HTTP_IDLE_TIMEOUT_MS") { httpIdleTimeout = timeout }
+        if let timeout = try milliseconds("HTTP_BODY_TIMEOUT_MS") { httpBodyTimeout = timeout }
+        if let limit = try int("MAX_CONNECTIONS", range: 1...1_000_000) { maxConnections = limit }
         if let rounds = try int("MAX_TOOL_ROUNDS", range: 0...16) { maxToolRounds = rounds }
         if let level = value("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
