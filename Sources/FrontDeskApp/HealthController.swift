@@ -16,8 +16,10 @@ struct HealthController: Sendable {
     @Sendable func health(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
         let database: JSONValue
         do {
-            _ = try book.isEmpty()
+            try book.checkStorage()
             database = "ok"
+        } catch SchedulingError.storageReplaced {
+            database = "replaced"
         } catch {
             database = "unavailable"
         }

@@ -37,6 +37,9 @@ extension ToolFailure {
             // The caller's own appointment (authority was checked before booking), so its id may be named.
             self.init(code: "patient_conflict", message: error.message + " Offer to move that one instead, or pick another time.",
                       details: ["appointment_id": .int(Int(existingID))])
+        case .storageReplaced:
+            // Nothing was written, and the model must not say otherwise.
+            self = .calendarUnavailable
         }
     }
 

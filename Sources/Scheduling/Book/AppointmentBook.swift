@@ -12,6 +12,8 @@ import Synchronization
 /// Methods are synchronous and fast; async callers call them directly.
 public final class AppointmentBook: Sendable {
     public let path: String
+    /// The file opened; every write first checks that the path still names it.
+    private let file: DatabaseFile
     let logger: Logger
     private let writer: Mutex<SQLiteConnection>
     private let readers: Mutex<[SQLiteConnection]>
@@ -25,6 +27,7 @@ public final class AppointmentBook: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: path)
         try SchemaMigrations.migrate(connection)
+        self.file = try DatabaseFile(path: path)
         self.path = path
         self.logger = logger
         writer = Mutex(connection)
@@ -33,8 +36,10 @@ public final class AppointmentBook: Sendable {
 
     /// Runs `body` in a `BEGIN IMMEDIATE` transaction on the write connection; throwing rolls
     /// everything back.
+    /// Refused with `.storageReplaced` once the file at `path` is no longer the one opened.
     func write<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try writer.withLock { connection in
+        try file.verify()
+        return try writer.withLock { connection in
             try connection.immediateTransaction { try body(connection) }
         }
     }
@@ -48,6 +53,13 @@ public final class AppointmentBook: Sendable {
             }
         }
         return try connection.readTransaction { try body(connection) }
+    }
+
+    /// Throws `.storageReplaced` when the file at `path` was renamed, deleted or replaced since
+    /// it was opened (what `/health` reports), or the SQLite error when it cannot be read.
+    public func checkStorage() throws {
+        try file.verify()
+        _ = try isEmpty()
     }
 
     /// True when the file has no business profile, no patients and no appointments.

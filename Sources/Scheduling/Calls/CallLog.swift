@@ -10,6 +10,8 @@ import Synchronization
 /// `synchronous=FULL` on the book's connection.
 public final class CallLog: Sendable {
     public let path: String
+    /// Appends are refused once the path no longer names the file opened (it would be lost).
+    private let file: DatabaseFile
     private let connection: Mutex<SQLiteConnection>
 
     public init(path: String) throws {
@@ -17,6 +19,7 @@ public final class CallLog: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: path, synchronous: .normal)
         try SchemaMigrations.migrate(connection)
+        self.file = try DatabaseFile(path: path)
         self.path = path
         self.connection = Mutex(connection)
     }
@@ -26,6 +29,7 @@ public final class CallLog: Sendable {
     /// Appends turns in one transaction, creating or touching their conversations.
     public func append(_ turns: [CallTurnRecord]) throws {
         guard !turns.isEmpty else { return }
+        try file.verify()
         try connection.withLock { db in
             try db.immediateTransaction {
                 for turn in turns {

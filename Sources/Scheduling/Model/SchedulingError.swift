@@ -14,6 +14,9 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
     case notBooked
     /// The patient already has a booked appointment overlapping that time (with any provider).
     case patientBusy(existingID: Int64)
+    /// The database file was renamed, deleted or replaced under the running process: nothing
+    /// written now would be kept, so nothing is written.
+    case storageReplaced(path: String)
 
     public var code: String {
         switch self {
@@ -29,6 +32,7 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
         case .holdExpired: "hold_expired"
         case .notBooked: "not_booked"
         case .patientBusy: "patient_conflict"
+        case .storageReplaced: "calendar_unavailable"
         }
     }
 
@@ -51,6 +55,7 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
         case .holdExpired: "The hold on that time has expired."
         case .notBooked: "That appointment is not currently booked."
         case .patientBusy: "You already have an appointment at that time."
+        case .storageReplaced: "The calendar cannot be changed right now."
         }
     }
 
