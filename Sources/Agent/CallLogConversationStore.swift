@@ -20,16 +20,20 @@ public final class CallLogConversationStore: ConversationStore {
     let log: CallLog
     let logger: Logger
     let capacity: Int
+    /// Where batches are written: the write may wait for another process's lock, which must
+    /// not hold a thread of Swift's cooperative pool.
+    let executor: (any TaskExecutor)?
     private let state = Mutex(State())
     private let wakeUps: AsyncStream<Void>
     private let wakeUp: AsyncStream<Void>.Continuation
 
     /// - Parameter capacity: turns kept queued while the file cannot be written; beyond it the
     ///   oldest are dropped (and logged) rather than growing without bound.
-    public init(log: CallLog, logger: Logger, capacity: Int = 10_000) {
+    public init(log: CallLog, logger: Logger, capacity: Int = 10_000, executor: (any TaskExecutor)? = nil) {
         self.log = log
         self.logger = logger
         self.capacity = capacity
+        self.executor = executor
         // Wake-ups coalesce: one pending signal is enough to make the writer take everything.
         (wakeUps, wakeUp) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -66,8 +70,10 @@ public final class CallLogConversationStore: ConversationStore {
 
     /// Writes queued turns until `finish` is called, then writes what is left and returns.
     public func run() async {
-        for await _ in wakeUps { flush() }
-        flush()
+        await withTaskExecutorPreference(executor) {
+            for await _ in wakeUps { flush() }
+            flush()
+        }
     }
 
     /// Ends `run` once everything queued so far is written (graceful shutdown).

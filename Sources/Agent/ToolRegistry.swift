@@ -12,12 +12,17 @@ public struct ToolRegistry: Sendable {
     private let tools: [String: any AgentTool]
     private let order: [String]
     private let audit: (any ToolAuditSink)?
+    private let executor: (any TaskExecutor)?
 
-    /// - Parameter audit: told about every call this registry answers, once, with its outcome.
-    public init(_ tools: [any AgentTool], audit: (any ToolAuditSink)? = nil) {
+    /// - Parameters:
+    ///   - audit: told about every call this registry answers, once, with its outcome.
+    ///   - executor: where calls run. Tools block on the calendar (a write waits for the lock),
+    ///     so the app gives them threads of their own, off Swift's cooperative pool.
+    public init(_ tools: [any AgentTool], audit: (any ToolAuditSink)? = nil, executor: (any TaskExecutor)? = nil) {
         self.tools = Dictionary(tools.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = tools.map(\.definition.name)
         self.audit = audit
+        self.executor = executor
     }
 
     public var names: [String] { order }
@@ -44,7 +49,7 @@ public struct ToolRegistry: Sendable {
     ) async -> [ToolOutcome] {
         await withTaskGroup(of: (Int, ToolOutcome).self) { group in
             for (index, call) in calls.enumerated() {
-                group.addTask { (index, await self.execute(call, disabled: disabled, context: context)) }
+                group.addTask(executorPreference: executor) { (index, await self.execute(call, disabled: disabled, context: context)) }
             }
             var outcomes = [ToolOutcome?](repeating: nil, count: calls.count)
             for await (index, outcome) in group { outcomes[index] = outcome }

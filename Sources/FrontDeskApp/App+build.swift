@@ -48,17 +48,19 @@ public struct FrontDeskServices: Sendable {
             chatUpstream = UnconfiguredUpstream()
         }
         self.curl = curl
+        // Blocking SQLite work (tool calls, call-log writes) runs off Swift's cooperative pool.
+        let blockingWork = BlockingWorkExecutor()
         let conversations = CallLogConversationStore(
-            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls").redactingPersonalData)
+            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls").redactingPersonalData,
+            executor: blockingWork)
         self.conversations = conversations
         self.agent = ChatAgent(
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(book: book)),
             upstream: chatUpstream,
-            // One authority per process: a caller verified by one tool is verified for the others.
             tools: ToolRegistry(
                 AppointmentTools.all(book: book, authority: CallerAuthority(book: book)),
-                audit: AppointmentBookAuditSink(book: book)),
+                audit: AppointmentBookAuditSink(book: book), executor: blockingWork),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,

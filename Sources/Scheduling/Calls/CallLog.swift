@@ -13,6 +13,10 @@ public final class CallLog: Sendable {
     /// Appends are refused once the path no longer names the file opened (it would be lost).
     private let file: DatabaseFile
     private let connection: Mutex<SQLiteConnection>
+    /// Reads have a connection of their own: in WAL mode they never wait for a lock, and they
+    /// must not wait behind an append that does (the next turn's memory read, while another
+    /// process holds the write lock).
+    private let reader: Mutex<SQLiteConnection>
 
     public init(path: String) throws {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -22,6 +26,7 @@ public final class CallLog: Sendable {
         self.file = try DatabaseFile(path: path)
         self.path = path
         self.connection = Mutex(connection)
+        self.reader = Mutex(try SQLiteConnection(path: path, synchronous: .normal))
     }
 
     // MARK: - Writes
@@ -82,7 +87,7 @@ public final class CallLog: Sendable {
     }
 
     private func calls(where condition: String, _ values: [SQLiteValue]) throws -> [CallSummary] {
-        try connection.withLock { db in
+        try reader.withLock { db in
             try db.all("""
                 SELECT id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns FROM calls
                 WHERE \(condition) ORDER BY last_turn_at_ms DESC, id LIMIT ?2
@@ -96,7 +101,7 @@ public final class CallLog: Sendable {
 
     /// The conversation ids that start with `prefix` (ids are long; staff type the start).
     public func conversationIDs(matching prefix: String, limit: Int = 10) throws -> [String] {
-        try connection.withLock { db in
+        try reader.withLock { db in
             // substr, not LIKE: ids may contain % and _.
             try db.all("SELECT id FROM calls WHERE substr(id, 1, length(?1)) = ?1 ORDER BY last_turn_at_ms DESC LIMIT ?2",
                        [v(prefix), v(limit)]) { $0.text(0) }
@@ -104,7 +109,7 @@ public final class CallLog: Sendable {
     }
 
     private func turns(where condition: String, _ values: [SQLiteValue]) throws -> [CallTurnRecord] {
-        try connection.withLock { db in
+        try reader.withLock { db in
             try db.all("""
                 SELECT t.call_id, c.telephony_call_id, c.caller, c.persona, t.request_id, t.anchor_position, t.anchor_digest,
                        t.caller_text, t.internal_messages, t.answer, t.client_tool_calls, t.finish_reason, t.error, t.streamed,
