@@ -37,6 +37,8 @@ final class CurlMultiDriver: Sendable {
     /// Longest sleep in `curl_multi_poll` when nothing is due: only a safety net, since
     /// submissions wake the thread and curl caps the wait by its own timers.
     private static let idlePollMilliseconds: Int32 = 1000
+    /// How often transfers are checked against their head and idle deadlines.
+    private static let deadlineCheckInterval: Duration = .milliseconds(25)
 
     init(maxCachedConnections: Int, logger: Logger) throws(UpstreamError) {
         guard CurlGlobal.isInitialized, let raw = curl_multi_init() else {
@@ -111,6 +113,7 @@ final class CurlMultiDriver: Sendable {
         // context pointers given to curl's callbacks valid.
         var active: [UInt: CurlTransfer] = [:]
         let clock = ContinuousClock()
+        var nextCheck = clock.now
         while true {
             let (commands, isShutDown) = inbox.withLock { inbox in
                 defer { inbox.commands.removeAll(keepingCapacity: true) }
@@ -124,7 +127,16 @@ final class CurlMultiDriver: Sendable {
             var running: Int32 = 0
             _ = curl_multi_perform(multi.raw, &running)
             collectCompletions(&active)
-            let nextDeadline = enforceDeadlines(&active, now: clock.now)
+            // Deadlines are checked every few milliseconds while transfers are active, not on
+            // every socket event: with a thousand streams the scan would cost more than the I/O.
+            // (A head or body arriving moves a transfer's deadline without any command, so the
+            // check is periodic rather than scheduled for the earliest deadline seen.)
+            let now = clock.now
+            if now >= nextCheck {
+                let earliest = enforceDeadlines(&active, now: now)
+                nextCheck = min(earliest ?? now + Self.deadlineCheckInterval, now + Self.deadlineCheckInterval)
+            }
+            let nextDeadline: ContinuousClock.Instant? = active.isEmpty ? nil : nextCheck
             inFlight.store(active.count, ordering: .relaxed)
 
             var timeout = Self.idlePollMilliseconds

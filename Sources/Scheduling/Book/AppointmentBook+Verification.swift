@@ -77,8 +77,7 @@ extension AppointmentBook {
         let nameKey = Patient.nameKey(first: claim.firstName, last: claim.lastName)
         let caller = source.callerNumber.map { PhoneNumber($0)?.e164 ?? $0 }
         return try write { db in
-            guard try Self.withinBudget(caller: caller, nameKey: nameKey, budget: budget, db: db, now: now) else {
-                try Self.recordAttempt(source, caller: caller, nameKey: nameKey, outcome: "refused", db: db, now: now)
+            guard try Self.admit(source, caller: caller, nameKey: nameKey, budget: budget, db: db, now: now) else {
                 return .overBudget
             }
             let matches = try db.all("SELECT \(Self.patientColumns) FROM patients WHERE name_key = ? AND date_of_birth = ? ORDER BY id",
@@ -106,8 +105,7 @@ extension AppointmentBook {
         let nameKey = Patient.nameKey(first: patient.firstName, last: patient.lastName)
         let caller = source.callerNumber.map { PhoneNumber($0)?.e164 ?? $0 }
         return try write { db in
-            guard try Self.withinBudget(caller: caller, nameKey: nameKey, budget: budget, db: db, now: now) else {
-                try Self.recordAttempt(source, caller: caller, nameKey: nameKey, outcome: "refused", db: db, now: now)
+            guard try Self.admit(source, caller: caller, nameKey: nameKey, budget: budget, db: db, now: now) else {
                 return .overBudget
             }
             let created: Patient
@@ -126,6 +124,17 @@ extension AppointmentBook {
             try Self.recordAttempt(source, caller: caller, nameKey: nameKey, outcome: "created", db: db, now: now)
             return .created(created)
         }
+    }
+
+    /// Whether the attempt may be answered; a refusal is recorded (audited) but not counted.
+    private static func admit(
+        _ source: ClaimSource, caller: String?, nameKey: String, budget: VerificationBudget, db: SQLiteConnection, now: Date
+    ) throws -> Bool {
+        guard try withinBudget(caller: caller, nameKey: nameKey, budget: budget, db: db, now: now) else {
+            try recordAttempt(source, caller: caller, nameKey: nameKey, outcome: "refused", db: db, now: now)
+            return false
+        }
+        return true
     }
 
     private static func withinBudget(
