@@ -161,3 +161,33 @@ def test_an_idle_server_burns_no_cpu(server):
     # Then it used (almost) no CPU: a loop waiting on the wall clock would burn ~3 s
     used = cpu_seconds(server.process.pid) - before
     assert used < 0.15, f"{used:.2f} s of CPU while idle"
+
+
+ROLE_CHUNK = ('data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":'
+              '[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n')
+
+
+def test_r1_shutdown_with_a_stalled_stream_in_flight_drains_within_the_turn_deadline(start_frontdesk, fake):
+    # Given a stream whose upstream sent its role chunk and stalled (idle timeout left long)
+    import signal
+    import threading
+    server = start_frontdesk(upstream_env(fake, TURN_DEADLINE_MS="2000", UPSTREAM_IDLE_TIMEOUT_MS="60000"))
+    fake.script({"type": "raw", "pieces": [ROLE_CHUNK], "stall": True})
+    results = []
+    client = threading.Thread(target=lambda: results.append(http_request(
+        server.url, "POST", "/v1/chat/completions",
+        {"model": "frontdesk/default", "stream": True, "messages": [{"role": "user", "content": "Hi"}]}, timeout=30)))
+    client.start()
+    time.sleep(0.5)
+    # When the server is asked to stop
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    server.process.wait(timeout=20)
+    # Then it stopped within the turn deadline (not the 120 s total timeout), the stream ended
+    # with an error event and [DONE]
+    assert time.monotonic() - started < 5.0
+    client.join(timeout=10)
+    assert results and results[0].status == 200
+    events = results[0].sse_events()
+    assert events[-1] == "[DONE]", events
+    assert "error" in json.loads(events[-2])
