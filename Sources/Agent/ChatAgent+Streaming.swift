@@ -89,8 +89,8 @@ public struct AgentStream: Sendable {
                 try await finish(reason, usage: usage, state: state, emit: emit)
                 return (client, reason)
             }
-            if round >= agent.configuration.maxToolRounds || ContinuousClock.now >= state.deadline {
-                logger.warning("tool rounds or turn deadline exhausted", metadata: ["rounds": "\(round)"])
+            if round >= agent.configuration.maxToolRounds {
+                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
             if spokenText.isEmpty, let filler = state.persona.filler {

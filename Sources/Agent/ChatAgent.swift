@@ -69,18 +69,18 @@ public final class ChatAgent: Sendable {
                 return state.completion(content: answer.content, toolCalls: client, refusal: answer.refusal,
                                         finishReason: client.isEmpty ? answer.finishReason : "tool_calls", usage: usage)
             }
-            if round >= configuration.maxToolRounds || ContinuousClock.now >= state.deadline {
-                logger.warning("tool rounds or turn deadline exhausted", metadata: ["rounds": "\(round)"])
+            if round >= configuration.maxToolRounds {
+                logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
                 return state.completion(content: state.persona.fallback, toolCalls: [], refusal: nil, finishReason: "stop", usage: usage)
             }
             await state.runTools(ours, alongside: answer, tools: tools)
-            if ContinuousClock.now >= state.deadline {
-                // No time for another round: say the fallback rather than let the caller wait.
-                return state.completion(content: state.persona.fallback, toolCalls: client, refusal: nil,
-                                        finishReason: client.isEmpty ? "stop" : "tool_calls", usage: usage)
-            }
             if !client.isEmpty {
                 return state.completion(content: answer.content, toolCalls: client, refusal: nil, finishReason: "tool_calls", usage: usage)
+            }
+            if ContinuousClock.now >= state.deadline {
+                // No time for another round: say the fallback rather than let the caller wait.
+                logger.warning("turn deadline reached after a tool round", metadata: ["rounds": "\(round)"])
+                return state.completion(content: state.persona.fallback, toolCalls: [], refusal: nil, finishReason: "stop", usage: usage)
             }
             round += 1
         }

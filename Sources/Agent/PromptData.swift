@@ -6,16 +6,6 @@ import OpenAIWire
 /// stored megabyte costs the prompt a few dozen characters.
 enum PromptData {
     static func quoted(_ text: String, limit: Int = 60) -> String {
-        var kept = String.UnicodeScalarView()
-        var count = 0
-        for scalar in text.unicodeScalars {
-            guard count < limit else {
-                kept.append("…")
-                break
-            }
-            kept.append(scalar.properties.generalCategory == .control ? " " : scalar)
-            count += 1
-        }
-        return JSONValue.string(String(kept)).jsonString
+        JSONValue.string(text.bounded(limit, singleLine: true)).jsonString
     }
 }

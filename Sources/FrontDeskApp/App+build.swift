@@ -22,7 +22,7 @@ public struct FrontDeskServices: Sendable {
     public init(configuration: AppConfiguration, logger: Logger, upstream: (any ChatUpstream)? = nil) throws {
         let logger = logger.redactingPersonalData
         self.configuration = configuration
-        let book = try AppointmentBook(path: configuration.databasePath)
+        let book = try AppointmentBook(path: configuration.databasePath, logger: logger)
         self.book = book
         let personas = PersonaStore(directory: URL(fileURLWithPath: configuration.personasDirectory))
         self.personas = personas

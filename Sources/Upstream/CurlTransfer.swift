@@ -42,7 +42,7 @@ final class CurlTransfer: Sendable {
         request: UpstreamHTTPRequest,
         connectTimeout: Duration,
         totalTimeout: Duration,
-        idleTimeout: Duration = .seconds(10),
+        idleTimeout: Duration,
         headDeadline: ContinuousClock.Instant,
         driver: CurlMultiDriver
     ) throws(UpstreamError) {
