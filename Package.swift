@@ -45,10 +45,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The scheduling engine: the business's profile, rules, time zones and availability. Pure: no I/O.
+        .target(name: "Scheduling", swiftSettings: swiftSettings),
+        // The SQLite implementation of the store: every SQL statement lives here.
         .target(
-            name: "Scheduling",
+            name: "SQLiteStore",
             dependencies: [
-                "CSQLite",
+                "CSQLite", "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -56,7 +59,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "OpenAIWire", "Scheduling",
+                "OpenAIWire", "Scheduling", "SQLiteStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -64,7 +67,7 @@ let package = Package(
         .target(
             name: "FrontDeskApp",
             dependencies: [
-                "Agent", "OpenAIWire", "Scheduling", "Upstream",
+                "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "Upstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -79,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "FrontDeskApp", "Agent", "Scheduling",
+                "FrontDeskApp", "Agent", "Scheduling", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk-bench",
             dependencies: [
-                "Agent", "OpenAIWire", "Scheduling", "CSQLite",
+                "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -125,16 +128,16 @@ let package = Package(
             dependencies: ["Upstream", "OpenAIWire", "ScriptedUpstream"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SQLiteStore", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "OpenAIWire", "Scheduling", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Agent", "OpenAIWire", "Scheduling", "SQLiteStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FrontDeskAppTests",
             dependencies: [
-                "FrontDeskApp", "Agent", "OpenAIWire", "Scheduling", "Upstream", "ScriptedUpstream",
+                "FrontDeskApp", "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "Upstream", "ScriptedUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

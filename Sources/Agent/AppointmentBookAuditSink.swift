@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// Writes each tool outcome as one row of the book's append-only audit table: conversation,

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// The calendar as the prompt's source of live context: business facts phrased for a voice,

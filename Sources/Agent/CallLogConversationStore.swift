@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 import Synchronization
 

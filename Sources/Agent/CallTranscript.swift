@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// Renders the call log for staff (`frontdesk calls`): times in the business's zone, tool

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// Decides which patient a conversation may act for. Authority comes from the call, never

@@ -1,3 +1,4 @@
+import SQLiteStore
 /// Where `ToolRegistry` reports every tool call it answered — executed, refused, unknown or
 /// malformed — exactly once, after the outcome is known. A protocol so the registry stays
 /// testable without a database; the app wires `AppointmentBookAuditSink`.

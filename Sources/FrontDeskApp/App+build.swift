@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import Logging
+import SQLiteStore
 import Scheduling
 import Upstream
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import NIOCore
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `GET /health`: liveness plus what an operator checks first — can we read the calendar,

@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import Logging
 import Scheduling
+import SQLiteStore
 
 /// What `serve` verifies before it accepts a call: the configured persona exists (a typo in
 /// PERSONA_NAME should stop the start, not fail every call), persona placeholders are known,

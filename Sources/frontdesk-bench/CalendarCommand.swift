@@ -4,6 +4,7 @@ import CSQLite
 import Foundation
 import Logging
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 import Synchronization
 

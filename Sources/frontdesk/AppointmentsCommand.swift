@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// `frontdesk appointments`: prints the book as an aligned table in business-local time.

@@ -1,6 +1,7 @@
 import Agent
 import ArgumentParser
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// `frontdesk calls`: the conversations the assistant had, and `calls show ID` for one

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// `frontdesk import FILE.json`: replaces the business profile with the file's (see

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// `frontdesk seed`: loads the demo practice into an empty database. A database that already

@@ -1,6 +1,7 @@
 import Agent
 import Foundation
 import Logging
+import SQLiteStore
 import Scheduling
 import Testing
 

@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import Logging
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import Scheduling
+import SQLiteStore
 import Testing
 
 /// S7: the same turn retried books once and answers the same.

@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import SQLiteStore
 import Scheduling
 import Synchronization
 import Testing

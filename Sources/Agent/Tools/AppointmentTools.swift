@@ -1,3 +1,4 @@
+import SQLiteStore
 import Scheduling
 
 /// FrontDesk's calendar tools, in the order the model sees them. Patient-specific tools share

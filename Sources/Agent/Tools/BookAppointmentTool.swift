@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `book_appointment`: books a slot (or confirms this call's hold) for the verified caller.

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// The business's calendar vocabulary for one tool call: resolves service, provider and

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `cancel_appointment`: cancels one of the verified caller's own appointments. Anyone

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `find_available_slots`: open times for a service, optionally with one provider, at one

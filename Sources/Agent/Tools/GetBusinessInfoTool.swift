@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `get_business_info`: name, phone, address, opening hours (with closures in the coming

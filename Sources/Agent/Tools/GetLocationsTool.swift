@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `get_locations`: the offices, their addresses, phones and opening hours in words.

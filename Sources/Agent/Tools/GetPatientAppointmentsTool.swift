@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `get_patient_appointments`: the verified caller's own upcoming appointments — never

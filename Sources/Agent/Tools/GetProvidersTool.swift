@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `get_providers`: who works here, what they do and where — optionally only those who

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `get_services`: what can be booked, how long it takes, and its id for the other tools.

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `hold_slot`: keeps a time for this call for a few minutes while the caller decides, so

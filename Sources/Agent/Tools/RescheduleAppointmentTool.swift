@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `reschedule_appointment`: moves one of the verified caller's own appointments to a new

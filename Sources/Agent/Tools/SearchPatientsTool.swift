@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import SQLiteStore
 import Scheduling
 
 /// `search_patients`: verifies the caller by full name + date of birth. It never lists

@@ -7,14 +7,14 @@ import Foundation
 /// (with the service's buffers) − minimum notice − horizon, for the service's duration, on a
 /// slot grid aligned to local midnight, in the business's time zone.
 public struct AvailabilityEngine: Sendable {
-    let schedule: CompiledSchedule
+    package let schedule: CompiledSchedule
 
     /// Throws `SchedulingError.invalid` for an unknown time zone.
     public init(profile: BusinessProfile) throws {
         schedule = try CompiledSchedule(profile)
     }
 
-    init(schedule: CompiledSchedule) { self.schedule = schedule }
+    package init(schedule: CompiledSchedule) { self.schedule = schedule }
 
     public var clock: ZonedClock { schedule.clock }
 
@@ -46,9 +46,14 @@ public struct AvailabilityEngine: Sendable {
     }
 
     /// Busy timelines valid for local dates up to `through` (nil: every date).
-    struct BusyWindow {
+    package struct BusyWindow {
         var through: LocalDate?
         var timelines: [String: BusyTimeline]
+
+        package init(through: LocalDate?, timelines: [String: BusyTimeline]) {
+            self.through = through
+            self.timelines = timelines
+        }
 
         func covers(_ date: LocalDate) -> Bool { through.map { date <= $0 } ?? true }
     }
@@ -56,7 +61,7 @@ public struct AvailabilityEngine: Sendable {
     /// Free slots for `query`, asking `load` for busy timelines a stretch of local dates
     /// (`from...to`) at a time as the search advances, so a question answered by its first days
     /// never reads the rest, and the search for `nextAvailableDate` reads only as far as it goes.
-    func findSlots(
+    package func findSlots(
         _ query: AvailabilityQuery, now: Date, window load: (_ from: LocalDate, _ to: LocalDate) throws -> BusyWindow
     ) throws -> AvailabilityResult {
         let service = try resolveService(query.serviceID)
@@ -221,7 +226,7 @@ public struct AvailabilityEngine: Sendable {
         return all.contains(filter) ? [filter] : []
     }
 
-    func resolveService(_ id: String) throws -> CompiledSchedule.Service {
+    package func resolveService(_ id: String) throws -> CompiledSchedule.Service {
         guard let service = schedule.services[id] else { throw SchedulingError.notFound("service") }
         return service
     }

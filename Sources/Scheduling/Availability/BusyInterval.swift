@@ -15,10 +15,10 @@ public struct BusyInterval: Sendable, Equatable, Comparable {
 }
 
 /// One provider's busy spans, sorted and merged so a lookup is a binary search.
-struct BusyTimeline: Sendable {
+package struct BusyTimeline: Sendable {
     private var spans: [BusyInterval]
 
-    init(_ intervals: [BusyInterval]) {
+    package init(_ intervals: [BusyInterval]) {
         var merged: [BusyInterval] = []
         for interval in intervals.sorted() {
             if let last = merged.last, interval.start <= last.end {
@@ -31,12 +31,12 @@ struct BusyTimeline: Sendable {
     }
 
     /// `timeline` with `extra` spans added.
-    init(_ timeline: BusyTimeline, adding extra: [BusyInterval]) {
+    package init(_ timeline: BusyTimeline, adding extra: [BusyInterval]) {
         self.init(timeline.spans + extra)
     }
 
     /// True when [start, end) overlaps any busy span: `a.start < b.end && b.start < a.end`.
-    func overlaps(start: Int64, end: Int64) -> Bool {
+    package func overlaps(start: Int64, end: Int64) -> Bool {
         var low = 0, high = spans.count
         while low < high {
             let mid = (low + high) / 2

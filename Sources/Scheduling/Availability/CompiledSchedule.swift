@@ -1,13 +1,13 @@
 /// A validated `BusinessProfile` turned into lookup tables in local minutes, ready for the
 /// availability engine's inner loops.
-struct CompiledSchedule: Sendable {
-    struct Service: Sendable {
-        var id: String
-        var name: String
-        var duration: Int
-        var bufferBefore: Int
-        var bufferAfter: Int
-        var providers: [String]
+package struct CompiledSchedule: Sendable {
+    package struct Service: Sendable {
+        package var id: String
+        package var name: String
+        package var duration: Int
+        package var bufferBefore: Int
+        package var bufferAfter: Int
+        package var providers: [String]
     }
 
     /// Working periods of one provider at one location on one weekday, breaks removed.
@@ -22,9 +22,9 @@ struct CompiledSchedule: Sendable {
         var reason: String?
     }
 
-    let profile: BusinessProfile
-    let clock: ZonedClock
-    let rules: BookingRules
+    package let profile: BusinessProfile
+    package let clock: ZonedClock
+    package let rules: BookingRules
     let services: [String: Service]
     /// Profile order, so "whoever is free" picks providers predictably.
     let providerOrder: [String]
@@ -44,7 +44,7 @@ struct CompiledSchedule: Sendable {
     let longestBufferMinutes: Int
 
     /// Assumes `ProfileValidator` accepted the profile; unparsable parts are skipped, not trapped.
-    init(_ profile: BusinessProfile) throws {
+    package init(_ profile: BusinessProfile) throws {
         guard let clock = ZonedClock(identifier: profile.business.timeZone) else {
             throw SchedulingError.invalid(field: "business.time_zone", message: "unknown time zone \(profile.business.timeZone)")
         }
@@ -93,7 +93,7 @@ struct CompiledSchedule: Sendable {
         for override in profile.overrides {
             guard let date = LocalDate(override.date) else { continue }
             var hours: Range<Int>?
-            if !override.closed, let open = override.open.flatMap(LocalTime.minutes), let close = override.close.flatMap(LocalTime.minutes), open < close {
+            if !override.closed, let open = override.open.flatMap(MinuteOfDay.minutes), let close = override.close.flatMap(MinuteOfDay.minutes), open < close {
                 hours = open..<close
             }
             let value = Override(closed: override.closed || hours == nil, hours: hours, reason: override.reason)
@@ -153,10 +153,10 @@ struct CompiledSchedule: Sendable {
     static func index(_ day: Weekday) -> Int { Weekday.allCases.firstIndex(of: day)! }
 
     static func periods(_ hours: WeeklyHours) -> [Range<Int>] {
-        guard let open = LocalTime.minutes(hours.open), let close = LocalTime.minutes(hours.close), open < close else { return [] }
+        guard let open = MinuteOfDay.minutes(hours.open), let close = MinuteOfDay.minutes(hours.close), open < close else { return [] }
         var result = [open..<close]
         for pause in hours.breaks {
-            guard let start = LocalTime.minutes(pause.start), let end = LocalTime.minutes(pause.end), start < end else { continue }
+            guard let start = MinuteOfDay.minutes(pause.start), let end = MinuteOfDay.minutes(pause.end), start < end else { continue }
             result = result.flatMap { period -> [Range<Int>] in
                 guard start < period.upperBound, period.lowerBound < end else { return [period] }
                 return [period.lowerBound..<start, end..<period.upperBound].filter { !$0.isEmpty }

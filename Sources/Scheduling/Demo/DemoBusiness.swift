@@ -91,7 +91,7 @@ public enum DemoBusiness {
     }()
 
     /// Which service each demo patient (in profile order) is booked for, and how many days ahead.
-    static let bookings: [(service: String, daysAhead: Int, timeOfDay: TimeOfDayFilter)] = [
+    package static let bookings: [(service: String, daysAhead: Int, timeOfDay: TimeOfDayFilter)] = [
         ("cleaning", 1, .morning), ("exam", 2, .afternoon), ("cleaning", 3, .any), ("filling", 5, .morning),
         ("exam", 6, .morning), ("exam", 6, .morning), ("emergency", 1, .afternoon), ("whitening", 9, .any),
         ("consultation", 12, .afternoon), ("cleaning", 15, .morning), ("filling", 19, .afternoon), ("cleaning", 24, .any),

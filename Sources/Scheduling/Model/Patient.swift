@@ -19,7 +19,7 @@ public struct Patient: Codable, Sendable, Equatable, Identifiable {
     }
 
     /// Case- and whitespace-insensitive key used to match names ("  ana  MARIA " → "ana maria").
-    static func nameKey(first: String, last: String) -> String {
+    package static func nameKey(first: String, last: String) -> String {
         normalise(first) + "|" + normalise(last)
     }
 

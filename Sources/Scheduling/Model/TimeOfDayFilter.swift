@@ -24,7 +24,7 @@ public struct TimeOfDayFilter: Codable, Sendable, Equatable, CustomStringConvert
 
     public func accepts(minutes: Int) -> Bool { minutes >= earliestStart && minutes < latestStart }
 
-    public var description: String { "\(LocalTime.string(earliestStart))–\(LocalTime.string(latestStart))" }
+    public var description: String { "\(MinuteOfDay.string(earliestStart))–\(MinuteOfDay.string(latestStart))" }
 
     /// Parses a spoken phrase; nil when it is not understood (the caller should then ask).
     public init?(phrase: String) {

@@ -3,9 +3,9 @@ import Foundation
 /// Checks a whole `BusinessProfile` before anything is written, so an import either applies
 /// completely or not at all. Each problem names its place in the file, e.g.
 /// `providers[1].hours[2]: overlaps providers[1].hours[0]`.
-enum ProfileValidator {
+package enum ProfileValidator {
     /// Throws `SchedulingError.invalid(field:message:)` for the first problem found.
-    static func validate(_ profile: BusinessProfile) throws {
+    package static func validate(_ profile: BusinessProfile) throws {
         let business = profile.business
         try require(!business.name.trimmingCharacters(in: .whitespaces).isEmpty, "business.name", "must not be empty")
         try require(TimeZone(identifier: business.timeZone) != nil, "business.time_zone", "unknown time zone \"\(business.timeZone)\"")
@@ -67,7 +67,7 @@ enum ProfileValidator {
                 try require(providerIDs.contains(provider), "\(path).provider", "unknown provider \"\(provider)\"")
             }
             if !override.closed {
-                let open = override.open.flatMap(LocalTime.minutes), close = override.close.flatMap(LocalTime.minutes)
+                let open = override.open.flatMap(MinuteOfDay.minutes), close = override.close.flatMap(MinuteOfDay.minutes)
                 try require(open != nil, "\(path).open", "expected HH:MM when not closed")
                 try require(close != nil, "\(path).close", "expected HH:MM when not closed")
                 try require(open! < close!, "\(path).close", "must be after open")
@@ -96,13 +96,13 @@ enum ProfileValidator {
         var seen: [(index: Int, day: Weekday, range: Range<Int>)] = []
         for (k, hours) in list.enumerated() {
             let hoursPath = "\(path).hours[\(k)]"
-            guard let open = LocalTime.minutes(hours.open) else { throw SchedulingError.invalid(field: "\(hoursPath).open", message: "expected HH:MM, got \"\(hours.open)\"") }
-            guard let close = LocalTime.minutes(hours.close) else { throw SchedulingError.invalid(field: "\(hoursPath).close", message: "expected HH:MM, got \"\(hours.close)\"") }
+            guard let open = MinuteOfDay.minutes(hours.open) else { throw SchedulingError.invalid(field: "\(hoursPath).open", message: "expected HH:MM, got \"\(hours.open)\"") }
+            guard let close = MinuteOfDay.minutes(hours.close) else { throw SchedulingError.invalid(field: "\(hoursPath).close", message: "expected HH:MM, got \"\(hours.close)\"") }
             try require(open < close, "\(hoursPath)", "close (\(hours.close)) must be after open (\(hours.open))")
             var breaks: [Range<Int>] = []
             for (b, pause) in hours.breaks.enumerated() {
                 let breakPath = "\(hoursPath).breaks[\(b)]"
-                guard let start = LocalTime.minutes(pause.start), let end = LocalTime.minutes(pause.end), start < end else {
+                guard let start = MinuteOfDay.minutes(pause.start), let end = MinuteOfDay.minutes(pause.end), start < end else {
                     throw SchedulingError.invalid(field: breakPath, message: "expected start < end as HH:MM")
                 }
                 try require(open <= start && end <= close, breakPath, "must lie within \(hours.open)–\(hours.close)")

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteStore
 import Scheduling
 
 /// A throwaway real SQLite file, and a small clinic to book against.

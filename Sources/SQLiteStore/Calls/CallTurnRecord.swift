@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// One turn of a conversation as the call log keeps it. Message and tool-call fields are
 /// OpenAI JSON text: the calendar stores them, the agent gives them meaning.

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// A name + date of birth someone gave as theirs.
 public struct IdentityClaim: Sendable, Equatable {

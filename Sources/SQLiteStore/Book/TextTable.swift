@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// Plain-text columns for the operator's commands (`appointments`, `calls`): every column as
 /// wide as its widest cell, two spaces between, no trailing blanks.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import Scheduling
 
 /// The calendar: owns one SQLite file and every invariant of the book.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// One tool call as recorded in the append-only audit table.
 public struct AuditEntry: Sendable, Equatable {

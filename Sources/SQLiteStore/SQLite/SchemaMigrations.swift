@@ -1,3 +1,4 @@
+import Scheduling
 /// The calendar schema as an ordered list of migrations, tracked by `PRAGMA user_version`.
 ///
 /// A migration is never edited once shipped: append a new one. Migrating runs inside

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Scheduling
 
 extension AppointmentBook {
     // MARK: - Writes (invariant-preserving transactions)

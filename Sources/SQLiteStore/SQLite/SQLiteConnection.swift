@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Scheduling
 
 /// One open SQLite connection: the thin layer of our own over the C API.
 ///

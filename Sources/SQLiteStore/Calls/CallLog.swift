@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Scheduling
 
 /// The conversations the assistant had: who called, each turn, the tool rounds it ran and
 /// what it answered. Lives in the calendar's SQLite file, so staff read bookings and the calls

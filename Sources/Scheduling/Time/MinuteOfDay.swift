@@ -1,7 +1,7 @@
 /// Minutes after local midnight, parsed from and printed as "HH:MM" (24-hour).
-enum LocalTime {
+package enum MinuteOfDay {
     /// "08:00" → 480; "24:00" is allowed as an end of day. Nil for anything malformed.
-    static func minutes(_ text: String) -> Int? {
+    package static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
               let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0...59).contains(m) else { return nil }
@@ -9,7 +9,7 @@ enum LocalTime {
         return total <= 1440 ? total : nil
     }
 
-    static func string(_ minutes: Int) -> String {
+    package static func string(_ minutes: Int) -> String {
         let h = minutes / 60, m = minutes % 60
         return (h < 10 ? "0\(h)" : "\(h)") + ":" + (m < 10 ? "0\(m)" : "\(m)")
     }

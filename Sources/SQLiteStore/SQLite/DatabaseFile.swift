@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Scheduling
 
 /// The database file a process opened, by device and inode. SQLite keeps writing to the file
 /// it has open even after it was renamed, deleted or replaced at its path: every booking made

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 extension AppointmentBook {
     // MARK: - Writes
@@ -59,8 +60,8 @@ extension AppointmentBook {
         }
         for override in profile.overrides {
             try db.run("INSERT INTO date_overrides (date, closed, open_minute, close_minute, provider_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
-                       [v(override.date), v(override.closed), v(override.closed ? nil : override.open.flatMap(LocalTime.minutes)),
-                        v(override.closed ? nil : override.close.flatMap(LocalTime.minutes)), v(override.provider), v(override.reason)])
+                       [v(override.date), v(override.closed), v(override.closed ? nil : override.open.flatMap(MinuteOfDay.minutes)),
+                        v(override.closed ? nil : override.close.flatMap(MinuteOfDay.minutes)), v(override.provider), v(override.reason)])
         }
         for seed in profile.patients ?? [] {
             let patient = NewPatient(firstName: seed.firstName, lastName: seed.lastName, dateOfBirth: seed.dateOfBirth,
@@ -78,8 +79,8 @@ extension AppointmentBook {
         try db.run("""
             INSERT INTO weekly_hours (location_id, provider_id, position, day, open_minute, close_minute, breaks, location_explicit)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [v(location), v(provider), v(position), v(hours.day.rawValue), v(LocalTime.minutes(hours.open)),
-                  v(LocalTime.minutes(hours.close)), v(breaks), v(provider == nil || hours.location != nil)])
+            """, [v(location), v(provider), v(position), v(hours.day.rawValue), v(MinuteOfDay.minutes(hours.open)),
+                  v(MinuteOfDay.minutes(hours.close)), v(breaks), v(provider == nil || hours.location != nil)])
     }
 
     private static func json(_ value: some Encodable) throws -> String {
@@ -117,7 +118,7 @@ extension AppointmentBook {
             FROM weekly_hours ORDER BY position, id
             """) { row in
             HoursRow(location: row.text(0), provider: row.optionalText(1), explicit: row.bool(6), hours: WeeklyHours(
-                day: Weekday(rawValue: row.text(2)) ?? .monday, open: LocalTime.string(row.int(3)), close: LocalTime.string(row.int(4)),
+                day: Weekday(rawValue: row.text(2)) ?? .monday, open: MinuteOfDay.string(row.int(3)), close: MinuteOfDay.string(row.int(4)),
                 breaks: (try? decoder.decode([TimeRange].self, from: Data(row.text(5).utf8))) ?? []))
         }
         let locations = try db.all("SELECT id, name, address, phone FROM locations ORDER BY position") { row in
@@ -148,8 +149,8 @@ extension AppointmentBook {
                                   description: row.optionalText(5))
         }
         let overrides = try db.all("SELECT date, closed, open_minute, close_minute, provider_id, reason FROM date_overrides ORDER BY id") { row in
-            DateOverride(date: row.text(0), closed: row.bool(1), open: row.optionalInt(2).map { LocalTime.string(Int($0)) },
-                         close: row.optionalInt(3).map { LocalTime.string(Int($0)) }, provider: row.optionalText(4), reason: row.optionalText(5))
+            DateOverride(date: row.text(0), closed: row.bool(1), open: row.optionalInt(2).map { MinuteOfDay.string(Int($0)) },
+                         close: row.optionalInt(3).map { MinuteOfDay.string(Int($0)) }, provider: row.optionalText(4), reason: row.optionalText(5))
         }
         return BusinessProfile(business: info, bookingRules: rules, locations: locations, providers: providers,
                                services: services, overrides: overrides, patients: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Scheduling
 
 extension AppointmentBook {
     // MARK: - Reads

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// Builds large synthetic books for benchmarks: N providers at one location, and a given
 /// number of appointments spread over the coming days. Deterministic for a given seed.

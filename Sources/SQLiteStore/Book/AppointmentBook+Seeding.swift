@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 extension AppointmentBook {
     // MARK: - Writes

@@ -1,4 +1,5 @@
 import CSQLite
+import Scheduling
 
 /// A value bound to a statement parameter.
 enum SQLiteValue: Sendable {

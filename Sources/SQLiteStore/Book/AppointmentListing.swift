@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// One row of the staff view of the book, names resolved.
 public struct AppointmentListing: Sendable, Equatable {
@@ -21,7 +22,7 @@ public enum AppointmentTable {
         let body = rows.map { row -> [String] in
             let start = clock.local(row.start), end = clock.local(row.end)
             return ["\(row.id)", "\(start.date.weekday.displayName.prefix(3)) \(start.date)",
-                    "\(LocalTime.string(start.minutes))–\(LocalTime.string(end.minutes))", row.patientName, row.patientPhone ?? "",
+                    "\(MinuteOfDay.string(start.minutes))–\(MinuteOfDay.string(end.minutes))", row.patientName, row.patientPhone ?? "",
                     row.providerName, row.serviceName, row.locationName, row.status.rawValue]
         }
         let lines = TextTable.lines(header: header, rows: body)

@@ -1,4 +1,5 @@
 import CSQLite
+import Scheduling
 
 /// A failure reported by SQLite, with the primary result code kept so callers can tell a busy
 /// database (retry) or a constraint (a rule the schema enforced) from a real fault.
