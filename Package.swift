@@ -47,11 +47,18 @@ let package = Package(
         ),
         // The scheduling engine: the business's profile, rules, time zones and availability. Pure: no I/O.
         .target(name: "Scheduling", swiftSettings: swiftSettings),
+        // The use-case layer: every operation of the front desk, for any actor and channel, and
+        // the store protocol it talks to. No HTTP, no curl, no SQL.
+        .target(
+            name: "Reception",
+            dependencies: ["Scheduling", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The SQLite implementation of the store: every SQL statement lives here.
         .target(
             name: "SQLiteStore",
             dependencies: [
-                "CSQLite", "Scheduling",
+                "CSQLite", "Reception", "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -59,7 +66,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "OpenAIWire", "Scheduling", "SQLiteStore",
+                "OpenAIWire", "Reception", "Scheduling",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -67,7 +74,7 @@ let package = Package(
         .target(
             name: "FrontDeskApp",
             dependencies: [
-                "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "Upstream",
+                "Agent", "OpenAIWire", "Reception", "Scheduling", "SQLiteStore", "Upstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -82,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk",
             dependencies: [
-                "FrontDeskApp", "Agent", "Scheduling", "SQLiteStore",
+                "FrontDeskApp", "Agent", "Reception", "Scheduling", "SQLiteStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -112,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "frontdesk-bench",
             dependencies: [
-                "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "CSQLite",
+                "Agent", "OpenAIWire", "Reception", "Scheduling", "SQLiteStore", "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -128,16 +135,16 @@ let package = Package(
             dependencies: ["Upstream", "OpenAIWire", "ScriptedUpstream"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SQLiteStore", "CSQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "Reception", "SQLiteStore", "CSQLite"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AgentTests",
-            dependencies: ["Agent", "OpenAIWire", "Scheduling", "SQLiteStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Agent", "OpenAIWire", "Reception", "Scheduling", "SQLiteStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FrontDeskAppTests",
             dependencies: [
-                "FrontDeskApp", "Agent", "OpenAIWire", "Scheduling", "SQLiteStore", "Upstream", "ScriptedUpstream",
+                "FrontDeskApp", "Agent", "OpenAIWire", "Reception", "Scheduling", "SQLiteStore", "Upstream", "ScriptedUpstream",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIWire
+import Reception
 
 /// What a tool knows about the call it runs in. Authority (whose appointments it may touch)
 /// comes from here, never from the model's arguments.
@@ -11,14 +12,28 @@ public struct ToolContext: Sendable {
     public var logger: Logger
     /// Who the turn acts for; one instance per turn, shared by its parallel tool calls.
     public var identity: TurnIdentity
+    /// `voice` or `sms`.
+    public var channel: String
 
-    public init(conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity()) {
+    public init(
+        conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity(),
+        channel: String = "voice"
+    ) {
         self.conversationID = conversationID
         self.callerNumber = callerNumber
         self.now = now
         self.logger = logger
         self.identity = identity
+        self.channel = channel
     }
+
+    /// The call as the front desk sees it.
+    public var caller: CallerSession {
+        CallerSession(conversationID: conversationID, callerNumber: callerNumber, channel: channel, identity: identity)
+    }
+
+    /// Tools act as the caller of the turn, never as anyone the model names.
+    public var actor: FrontDeskActor { .caller(caller) }
 }
 
 /// A failed tool call, told to the model as the tool's result so it can recover in words.

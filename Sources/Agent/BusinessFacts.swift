@@ -31,9 +31,9 @@ public struct BusinessFacts: Sendable, Hashable {
 /// Where live context comes from: the calendar in production, the same calendar on a
 /// temporary SQLite file in tests.
 public protocol BusinessFactsSource: Sendable {
-    func businessFacts(now: Date) throws -> BusinessFacts
+    func businessFacts(now: Date) async throws -> BusinessFacts
     /// One or two sentences about a recognised caller (name, next appointment); nil when unknown.
-    func callerSummary(phone: String, now: Date) throws -> String?
+    func callerSummary(phone: String, now: Date) async throws -> String?
     /// The next few open slots, phrased in local time, so "when can you fit me in?" needs no tool round.
-    func openSlotSummary(now: Date, limit: Int) throws -> [String]
+    func openSlotSummary(now: Date, limit: Int) async throws -> [String]
 }

@@ -6,7 +6,7 @@ extension ChatAgent {
     /// everything that can fail before any byte is sent (unknown persona, upstream refusal,
     /// timeout) still becomes a proper HTTP error; after that only `AgentStream.run` reports.
     public func stream(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> AgentStream {
-        let state = try prepare(turn, logger: logger)
+        let state = try await prepare(turn, logger: logger)
         let first = try await upstream.stream(
             state.upstreamBody(stream: true), credential: turn.upstreamCredential, deadline: state.deadline, logger: logger)
         return AgentStream(agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OpenAIWire
+import Reception
 
 /// Runs one turn of a call: renders the persona into the system message, asks the upstream
 /// model, executes the model's calls to FrontDesk's own tools and asks again, until the model
@@ -37,13 +38,13 @@ public final class ChatAgent: Sendable {
     public func modelIDs() -> [String] { personas.names().map { "frontdesk/\($0)" } }
 
     /// The system message a turn would get right now: what `frontdesk persona render` prints.
-    public func renderSystemMessage(persona name: String, callerNumber: String?, logger: Logger) throws(AgentError) -> String {
-        try prompts.render(personas.persona(named: name), now: now(), callerNumber: callerNumber, logger: logger)
+    public func renderSystemMessage(persona name: String, callerNumber: String?, logger: Logger) async throws(AgentError) -> String {
+        try await prompts.render(personas.persona(named: name), now: now(), callerNumber: callerNumber, logger: logger)
     }
 
     /// Answers a turn as one `chat.completion`.
     public func complete(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> ChatCompletion {
-        var state = try prepare(turn, logger: logger)
+        var state = try await prepare(turn, logger: logger)
         do {
             let completion = try await runRounds(&state, credential: turn.upstreamCredential, logger: logger)
             conversations?.record(state.conversationTurn(
@@ -87,10 +88,10 @@ public final class ChatAgent: Sendable {
     }
 
     /// Everything a turn decides before its first upstream call.
-    func prepare(_ turn: ChatTurn, logger: Logger) throws(AgentError) -> TurnState {
+    func prepare(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> TurnState {
         let persona = try personas.persona(named: turn.personaName ?? configuration.defaultPersona)
         let date = now()
-        let system = try prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
+        let system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
 
         let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
         // Without a call id the key is only a fingerprint of how the call began: our answers
@@ -103,7 +104,7 @@ public final class ChatAgent: Sendable {
             // offered, the appointment id it booked); the client never saw those rounds. And a
             // caller verified earlier in this very conversation stays verified.
             let continued = TranscriptAnchor.continued(
-                turn.request.messages, turns: conversations.rememberedTurns(conversationID: conversationID),
+                turn.request.messages, turns: await conversations.rememberedTurns(conversationID: conversationID),
                 callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
             clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
             identity = TranscriptAnchor.inheritedIdentity(from: continued)

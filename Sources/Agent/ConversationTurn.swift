@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import Reception
 
 /// One finished turn as the conversation store keeps it: enough to print the transcript and
 /// to splice the turn's internal tool rounds into later turns.
@@ -53,7 +54,7 @@ public struct ConversationTurn: Sendable, Equatable {
 
 extension ConversationTurn {
     /// Whether later turns need it: it ran rounds to splice back, or established an identity.
-    var isRemembered: Bool {
+    package var isRemembered: Bool {
         !internalMessages.isEmpty || identity.patientID != nil || identity.failedVerifications > 0
     }
 }
@@ -64,7 +65,7 @@ public protocol ConversationStore: Sendable {
     /// The earlier turns of this conversation that ran internal tool rounds or established an
     /// identity, oldest first. Must not throw: a store failure costs the model its memory (and
     /// the caller a verification), never the caller their turn.
-    func rememberedTurns(conversationID: String) -> [ConversationTurn]
+    func rememberedTurns(conversationID: String) async -> [ConversationTurn]
     /// Keeps a finished (or failed) turn. Must return at once: the caller is waiting.
     func record(_ turn: ConversationTurn)
 }

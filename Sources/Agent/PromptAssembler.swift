@@ -38,14 +38,14 @@ public final class PromptAssembler: Sendable {
 
     /// The business facts, from cache when fresh. A failing calendar falls back to the last
     /// facts it gave, so a brief database hiccup does not take calls down.
-    public func facts(now: Date) throws(AgentError) -> BusinessFacts {
+    public func facts(now: Date) async throws(AgentError) -> BusinessFacts {
         if let cached = cachedFacts.withLock({ $0 }), now.timeIntervalSince(cached.fetched) < factsTTL,
             now >= cached.fetched
         {
             return cached.facts
         }
         do {
-            let facts = try source.businessFacts(now: now)
+            let facts = try await source.businessFacts(now: now)
             cachedFacts.withLock { $0 = (now, facts) }
             return facts
         } catch {
@@ -56,9 +56,9 @@ public final class PromptAssembler: Sendable {
 
     /// The next open slots: a hint for the model, which must still check availability before
     /// booking, so they are read only when the business values are rebuilt (see below).
-    private func openSlots(now: Date, logger: Logger) -> [String] {
+    private func openSlots(now: Date, logger: Logger) async -> [String] {
         do {
-            return try source.openSlotSummary(now: now, limit: openSlotCount)
+            return try await source.openSlotSummary(now: now, limit: openSlotCount)
         } catch {
             logger.error("open slot lookup failed", metadata: ["error": "\(error)"])
             return []
@@ -66,13 +66,13 @@ public final class PromptAssembler: Sendable {
     }
 
     /// The values of every known placeholder for this moment and caller.
-    public func values(now: Date, callerNumber: String?, logger: Logger) throws(AgentError) -> [String: String] {
-        var values = try businessValues(now: now, logger: logger)
+    public func values(now: Date, callerNumber: String?, logger: Logger) async throws(AgentError) -> [String: String] {
+        var values = try await businessValues(now: now, logger: logger)
         let callerContext: String
         if let callerNumber {
             do {
                 callerContext =
-                    try source.callerSummary(phone: callerNumber, now: now)
+                    try await source.callerSummary(phone: callerNumber, now: now)
                     ?? "The caller's number (\(callerNumber)) does not match a patient on file. Before discussing or changing any appointment, verify who they are by full name and date of birth."
             } catch {
                 logger.error("caller lookup failed", metadata: ["error": "\(error)"])
@@ -88,16 +88,16 @@ public final class PromptAssembler: Sendable {
 
     /// Everything but the caller. The local time is shown to the minute, so within one minute
     /// and one facts TTL the values are the same text.
-    private func businessValues(now: Date, logger: Logger) throws(AgentError) -> [String: String] {
+    private func businessValues(now: Date, logger: Logger) async throws(AgentError) -> [String: String] {
         let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
         if let cached = cachedBusinessValues.withLock({ $0 }), cached.minute == minute,
             now.timeIntervalSince(cached.built) < factsTTL, now >= cached.built
         {
             return cached.values
         }
-        let facts = try facts(now: now)
+        let facts = try await facts(now: now)
         let local = LocalTime(timeZone: facts.timeZone)
-        let openSlots = openSlots(now: now, logger: logger)
+        let openSlots = await openSlots(now: now, logger: logger)
         let values = [
             "business_name": facts.name,
             "now_local": local.long(now),
@@ -117,8 +117,8 @@ public final class PromptAssembler: Sendable {
     }
 
     /// The system message for a turn.
-    public func render(_ persona: Persona, now: Date, callerNumber: String?, logger: Logger) throws(AgentError) -> String {
-        persona.template.render(try values(now: now, callerNumber: callerNumber, logger: logger))
+    public func render(_ persona: Persona, now: Date, callerNumber: String?, logger: Logger) async throws(AgentError) -> String {
+        persona.template.render(try await values(now: now, callerNumber: callerNumber, logger: logger))
     }
 
     private static func lines(_ items: [String], empty: String) -> String {

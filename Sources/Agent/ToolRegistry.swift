@@ -78,7 +78,7 @@ public struct ToolRegistry: Sendable {
         }
         let elapsed = ContinuousClock.now - started
         let outcome = ToolOutcome(call: call, result: result, duration: elapsed)
-        audit?.record(outcome, context: context)
+        await audit?.record(outcome, context: context)
         return outcome
     }
 }

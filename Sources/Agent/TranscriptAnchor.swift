@@ -1,4 +1,5 @@
 import OpenAIWire
+import Reception
 
 /// Where a turn's internal tool rounds belong in the client's history, and the check that the
 /// history there is still the one the turn answered.

@@ -5,6 +5,7 @@ import HummingbirdCore
 import NIOCore
 import Logging
 import SQLiteStore
+import Reception
 import Scheduling
 import Upstream
 
@@ -13,6 +14,8 @@ import Upstream
 public struct FrontDeskServices: Sendable {
     public let configuration: AppConfiguration
     public let book: AppointmentBook
+    /// The use-case layer over the book: every channel acts through it.
+    public let desk: FrontDesk
     public let personas: PersonaStore
     public let agent: ChatAgent
     /// The call log's writer; `buildApplication` runs it as a service next to the server.
@@ -25,6 +28,8 @@ public struct FrontDeskServices: Sendable {
         self.configuration = configuration
         let book = try AppointmentBook(path: configuration.databasePath, logger: logger)
         self.book = book
+        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book), logger: logger)
+        self.desk = desk
         let personas = PersonaStore(directory: URL(fileURLWithPath: configuration.personasDirectory))
         self.personas = personas
 
@@ -49,7 +54,8 @@ public struct FrontDeskServices: Sendable {
             chatUpstream = UnconfiguredUpstream()
         }
         self.curl = curl
-        // Blocking SQLite work (tool calls, call-log writes) runs off Swift's cooperative pool.
+        // The call log's blocking SQLite work runs off Swift's cooperative pool (the calendar's
+        // runs on the store's own threads).
         let blockingWork = BlockingWorkExecutor()
         let conversations = CallLogConversationStore(
             log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls").redactingPersonalData,
@@ -57,11 +63,10 @@ public struct FrontDeskServices: Sendable {
         self.conversations = conversations
         self.agent = ChatAgent(
             personas: personas,
-            prompts: PromptAssembler(source: CalendarFacts(book: book)),
+            prompts: PromptAssembler(source: CalendarFacts(desk: desk)),
             upstream: chatUpstream,
             tools: ToolRegistry(
-                AppointmentTools.all(book: book, authority: CallerAuthority(book: book)),
-                audit: AppointmentBookAuditSink(book: book), executor: blockingWork),
+                AppointmentTools.all(desk: desk), audit: ToolCallAuditSink(desk: desk)),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,
@@ -87,7 +92,7 @@ public func buildApplication(
     router.add(middleware: OpenAIErrorMiddleware(routes: [
         "/health": [.get, .head], "/v1/models": [.get, .head], "/v1/chat/completions": [.post],
     ]))
-    HealthController(book: services.book, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
+    HealthController(desk: services.desk, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
     let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
     ModelsController(agent: services.agent, upstreamModel: configuration.upstreamModel, startedAt: Int(Date().timeIntervalSince1970))

@@ -1,13 +1,13 @@
 import Hummingbird
 import NIOCore
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `GET /health`: liveness plus what an operator checks first — can we read the calendar,
 /// is an upstream configured.
 struct HealthController: Sendable {
-    let book: AppointmentBook
+    let desk: FrontDesk
     let upstreamConfigured: Bool
 
     func addRoutes(to router: Router<FrontDeskRequestContext>) {
@@ -17,12 +17,10 @@ struct HealthController: Sendable {
     @Sendable func health(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
         let database: JSONValue
         do {
-            try book.checkStorage()
+            try await desk.checkStorage()
             database = "ok"
-        } catch SchedulingError.storageReplaced {
-            database = "replaced"
         } catch {
-            database = "unavailable"
+            database = error == .replaced ? "replaced" : "unavailable"
         }
         let body: JSONValue = [
             "ok": .bool(database == "ok"), "database": database,

@@ -4,6 +4,7 @@ import CSQLite
 import Foundation
 import Logging
 import OpenAIWire
+import Reception
 import SQLiteStore
 import Scheduling
 import Synchronization
@@ -98,7 +99,8 @@ struct CalendarCommand: AsyncParsableCommand {
             ("one provider, after 3pm in 1–2 months", args(service: "visit30", provider: p[min(12, p.count - 1)], from: date(30), to: date(60), time: "after 3pm", limit: 3)),
             ("long visit, between 1 and 3pm, end of range", args(service: "visit60", provider: nil, from: date(days - 14), to: date(days), time: "between 1 and 3pm", limit: 5)),
         ]
-        let tool = FindAvailableSlotsTool(book: book)
+        // Through the real tool, use-case layer and store threads: what a caller's turn pays.
+        let tool = FindAvailableSlotsTool(desk: FrontDesk(store: SQLiteFrontDeskStore(book: book), logger: logger))
         let parsed = try mix.map { ($0.0, $0.1, try JSONValue(parsing: $0.1)) }
         var perQuery = Array(repeating: [Int64](), count: parsed.count)
         var slotsReturned = Array(repeating: 0, count: parsed.count)

@@ -10,21 +10,21 @@ struct PersonaCommand: ParsableCommand {
         commandName: "persona", abstract: "Preview and check persona files.",
         subcommands: [Render.self, Check.self])
 
-    struct Render: ParsableCommand {
+    struct Render: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the exact system message a request would get now.")
         @Argument(help: "Persona name (a file personas/NAME.txt).") var name: String
         @Option(help: "Render as if this number were calling (E.164).") var caller: String?
         @OptionGroup var db: DatabaseOptions
 
-        func run() throws {
+        func run() async throws {
             var configuration = try AppConfiguration.load(profile: db.env)
             configuration.databasePath = try db.resolvedPath()
             let logger = Logger(label: "frontdesk")
             let services = try FrontDeskServices(configuration: configuration, logger: logger)
             defer { services.shutdown() }
             do {
-                print(try services.agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
+                print(try await services.agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
             } catch {
                 throw ValidationError("\(error)")
             }

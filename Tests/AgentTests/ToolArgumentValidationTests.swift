@@ -2,6 +2,7 @@ import Agent
 import Foundation
 import Logging
 import OpenAIWire
+import Reception
 import SQLiteStore
 import Scheduling
 import Testing
@@ -11,15 +12,14 @@ import Testing
 @Suite("Tool argument validation")
 struct ToolArgumentValidationTests {
     let book: AppointmentBook
-    let authority: CallerAuthority
     let tools: [String: any AgentTool]
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("frontdesk-tools-\(UUID().uuidString)/db.sqlite").path
         book = try AppointmentBook(path: path)
         try book.seedDemoIfEmpty()
-        authority = CallerAuthority(book: book)
-        tools = Dictionary(uniqueKeysWithValues: AppointmentTools.all(book: book, authority: authority).map { ($0.definition.name, $0) })
+        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book), logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        tools = Dictionary(uniqueKeysWithValues: AppointmentTools.all(desk: desk).map { ($0.definition.name, $0) })
     }
 
     func context(caller: String? = "+12125550101", conversation: String = "unit", identity: TurnIdentity = TurnIdentity()) -> ToolContext {
@@ -143,11 +143,11 @@ struct ToolArgumentValidationTests {
     }
 
     @Test func auditArgumentsMaskPhonesAndBirthDatesAndNeverStoreUnparseableText() {
-        let masked = AppointmentBookAuditSink.maskedArguments(
+        let masked = ToolCallAuditSink.maskedArguments(
             #"{"first_name":"Ana","date_of_birth":"1990-02-03","phone":"+13105550199"}"#)
         #expect(!masked.contains("1990-02-03"))
         #expect(!masked.contains("3105550199"))
         #expect(masked.contains("Ana"))
-        #expect(AppointmentBookAuditSink.maskedArguments("call +13105550199 now {") == #"{"unparseable_characters":23}"#)
+        #expect(ToolCallAuditSink.maskedArguments("call +13105550199 now {") == #"{"unparseable_characters":23}"#)
     }
 }

@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import OpenAIWire
+import Reception
 import SQLiteStore
 import Scheduling
 import ScriptedUpstream
@@ -56,9 +57,9 @@ struct BoundedInputTests {
     }
 
     @Test func auditArgumentsCutLongStringsAndKeepOnlyTheSizeOfHugeOnes() {
-        let long = AppointmentBookAuditSink.maskedArguments(#"{"reason":""# + String(repeating: "r", count: 1000) + #""}"#)
+        let long = ToolCallAuditSink.maskedArguments(#"{"reason":""# + String(repeating: "r", count: 1000) + #""}"#)
         #expect(long.contains("[cut: 800 more characters]"))
-        let huge = AppointmentBookAuditSink.maskedArguments(
+        let huge = ToolCallAuditSink.maskedArguments(
             "{" + (0..<2000).map { #""k\#($0)":"v""# }.joined(separator: ",") + "}")
         #expect(huge.hasPrefix(#"{"oversized_characters":"#))
     }

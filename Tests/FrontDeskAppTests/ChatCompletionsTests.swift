@@ -4,6 +4,7 @@ import FrontDeskApp
 import HTTPTypes
 import HummingbirdTesting
 import OpenAIWire
+import Reception
 import ScriptedUpstream
 import Testing
 

@@ -6,6 +6,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import OpenAIWire
+import Reception
 import ScriptedUpstream
 import Testing
 

@@ -5,6 +5,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import OpenAIWire
+import Reception
 import SQLiteStore
 import Scheduling
 import ScriptedUpstream

@@ -4,6 +4,7 @@ import FrontDeskApp
 import HTTPTypes
 import HummingbirdTesting
 import OpenAIWire
+import Reception
 import SQLiteStore
 import Scheduling
 import ScriptedUpstream

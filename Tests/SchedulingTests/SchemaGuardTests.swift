@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import SQLiteStore
+import Reception
 import Scheduling
 import Testing
 

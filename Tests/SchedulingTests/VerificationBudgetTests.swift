@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteStore
+import Reception
 import Scheduling
 import Testing
 

@@ -1,23 +1,23 @@
-import SQLiteStore
-import Scheduling
+import Reception
 
-/// FrontDesk's calendar tools, in the order the model sees them. Patient-specific tools share
-/// one `CallerAuthority`, so a verification by one tool counts for the others in the same call.
+/// FrontDesk's calendar tools, in the order the model sees them: thin adapters from a model's
+/// arguments to the front desk's use cases (as the caller of the turn) and back to JSON a
+/// voice can read. Rules, authority and audit live in `FrontDesk`, not here.
 public enum AppointmentTools {
-    public static func all(book: AppointmentBook, authority: CallerAuthority) -> [any AgentTool] {
+    public static func all(desk: FrontDesk) -> [any AgentTool] {
         [
-            FindAvailableSlotsTool(book: book),
-            HoldSlotTool(book: book, authority: authority),
-            BookAppointmentTool(book: book, authority: authority),
-            CancelAppointmentTool(book: book, authority: authority),
-            RescheduleAppointmentTool(book: book, authority: authority),
-            GetPatientAppointmentsTool(book: book, authority: authority),
-            SearchPatientsTool(authority: authority),
-            CreatePatientTool(authority: authority),
-            GetProvidersTool(book: book),
-            GetServicesTool(book: book),
-            GetLocationsTool(book: book),
-            GetBusinessInfoTool(book: book),
+            FindAvailableSlotsTool(desk: desk),
+            HoldSlotTool(desk: desk),
+            BookAppointmentTool(desk: desk),
+            CancelAppointmentTool(desk: desk),
+            RescheduleAppointmentTool(desk: desk),
+            GetPatientAppointmentsTool(desk: desk),
+            SearchPatientsTool(desk: desk),
+            CreatePatientTool(desk: desk),
+            GetProvidersTool(desk: desk),
+            GetServicesTool(desk: desk),
+            GetLocationsTool(desk: desk),
+            GetBusinessInfoTool(desk: desk),
         ]
     }
 }

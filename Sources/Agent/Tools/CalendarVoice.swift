@@ -1,6 +1,6 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// The business's calendar vocabulary for one tool call: resolves service, provider and
@@ -13,8 +13,8 @@ struct CalendarVoice {
     let clock: ZonedClock
 
     /// Loads the current profile. Throws `calendar_unavailable` when there is none.
-    init(book: AppointmentBook) throws(ToolFailure) {
-        let profile = try ToolFailure.attempt(voice: nil) { try book.profile() }
+    init(desk: FrontDesk) async throws(ToolFailure) {
+        let profile = try await ToolFailure.attempt(voice: nil) { () async throws(FrontDeskError) in try await desk.profile() }
         guard let timeZone = TimeZone(identifier: profile.business.timeZone) else { throw ToolFailure.calendarUnavailable }
         self.profile = profile
         self.local = LocalTime(timeZone: timeZone)
@@ -46,6 +46,11 @@ struct CalendarVoice {
     /// An id, or the display name said loosely ("dr. patel" is not enough; "Dr. Anika Patel" is).
     private static func matches(_ given: String, _ id: String, _ name: String) -> Bool {
         given == id || given.caseInsensitiveCompare(name) == .orderedSame || given.caseInsensitiveCompare(id) == .orderedSame
+    }
+
+    /// Runs a front-desk operation; its refusal becomes the tool's failure, alternatives spoken.
+    func attempt<T>(_ body: () async throws(FrontDeskError) -> T) async throws(ToolFailure) -> T {
+        try await ToolFailure.attempt(voice: self, body)
     }
 
     // MARK: - Speaking

@@ -1,18 +1,14 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `cancel_appointment`: cancels one of the verified caller's own appointments. Anyone
 /// else's id is `not_found` and nothing changes (A2).
 public struct CancelAppointmentTool: AgentTool {
-    let book: AppointmentBook
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook, authority: CallerAuthority) {
-        self.book = book
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("appointment_id", ToolSchema.integer("The appointment_id from get_patient_appointments.")),
@@ -28,15 +24,9 @@ public struct CancelAppointmentTool: AgentTool {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
         let appointmentID = try args.integer("appointment_id")
         let reason = try args.optionalString("reason")
-        if let reason, reason.count > 500 {
-            throw ToolFailure.invalidArguments(field: "reason", "'reason' must be at most 500 characters.")
-        }
-        let voice = try CalendarVoice(book: book)
-        let patient = try authority.requirePatient(context)
-        let cancelled = try ToolFailure.attempt(voice: voice) {
-            try book.cancel(appointmentID: appointmentID, forPatient: patient.id, reason: reason,
-                            conversationID: context.conversationID, now: context.now)
-        }
-        return voice.appointment(cancelled)
+        let voice = try await CalendarVoice(desk: desk)
+        return voice.appointment(try await voice.attempt { () async throws(FrontDeskError) in
+            try await desk.cancel(appointmentID: appointmentID, reason: reason, for: context.actor, now: context.now)
+        })
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import Reception
 import Scheduling
 
 /// `create_patient`: registers a new patient on the number calling (never a number the model
@@ -7,11 +8,9 @@ import Scheduling
 /// `duplicate_patient` without a word about the existing record; every answer draws on the
 /// caller's verification budget, since it confirms or denies a name + date of birth (A10).
 public struct CreatePatientTool: AgentTool {
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(authority: CallerAuthority) {
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("first_name", ToolSchema.string("The new patient's first name.")),
@@ -34,8 +33,10 @@ public struct CreatePatientTool: AgentTool {
         if let email, !email.contains("@") || email.contains(" ") {
             throw ToolFailure.invalidArguments(field: "email", "'email' is not a valid email address.")
         }
-        let patient = try authority.register(
-            NewPatient(firstName: first, lastName: last, dateOfBirth: dateOfBirth.description, email: email), context: context)
+        let patient = try await ToolFailure.attempt(voice: nil) { () async throws(FrontDeskError) in
+            try await desk.register(NewPatient(firstName: first, lastName: last, dateOfBirth: dateOfBirth.description, email: email),
+                                    caller: context.caller, now: context.now)
+        }
         return ["created": true, "first_name": .string(patient.firstName)]
     }
 }

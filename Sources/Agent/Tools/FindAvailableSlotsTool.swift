@@ -1,15 +1,15 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `find_available_slots`: open times for a service, optionally with one provider, at one
 /// location, between two dates and at a time of day ("morning", "after 3pm"). Read-only; needs
-/// no caller identity.
+/// no caller identity, but a known caller's preferred provider is offered first.
 public struct FindAvailableSlotsTool: AgentTool {
-    let book: AppointmentBook
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("service_id", ToolSchema.string("The service id from get_services, e.g. \"cleaning\".")),
@@ -28,7 +28,7 @@ public struct FindAvailableSlotsTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         let service = try voice.service(try args.string("service_id"))
         let provider = try voice.provider(try args.optionalString("provider_id"))
         let location = try voice.location(try args.optionalString("location_id"))
@@ -57,12 +57,18 @@ public struct FindAvailableSlotsTool: AgentTool {
         let query = AvailabilityQuery(
             serviceID: service.id, providerID: provider?.id, locationID: location?.id, from: from, to: to, timeOfDay: timeOfDay,
             limit: Int(limit), perDayLimit: 3, conversationID: context.conversationID)
-        let result = try ToolFailure.attempt(voice: voice) { try book.findAvailableSlots(query, now: context.now) }
+        let search = try await voice.attempt { () async throws(FrontDeskError) in
+            try await desk.findSlots(query, for: context.actor, now: context.now)
+        }
+        let result = search.result
         var answer: [String: JSONValue] = [
             "service_id": .string(service.id), "service": .string(service.name),
             "duration_minutes": .int(service.durationMinutes),
             "slots": .array(result.slots.map(voice.slot)),
         ]
+        if let preferred = search.preferredProviderID {
+            answer["preferred_provider"] = .string(voice.providerName(preferred))
+        }
         if result.slots.isEmpty {
             answer["next_available_date"] = result.nextAvailableDate.map { .string($0) } ?? .null
         }

@@ -1,14 +1,14 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `get_business_info`: name, phone, address, opening hours (with closures in the coming
 /// month) and the FAQ answers the practice wrote, so the model quotes rather than invents.
 public struct GetBusinessInfoTool: AgentTool {
-    let book: AppointmentBook
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     public let definition = ToolDefinition(
         name: "get_business_info",
@@ -17,8 +17,8 @@ public struct GetBusinessInfoTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         _ = try ToolArguments(arguments, allowed: [])
-        let facts = try ToolFailure.attempt(voice: nil) { try CalendarFacts(book: book).businessFacts(now: context.now) }
-        let profile = try ToolFailure.attempt(voice: nil) { try book.profile() }
+        let profile = try await ToolFailure.attempt(voice: nil) { () async throws(FrontDeskError) in try await desk.profile() }
+        guard let facts = try? CalendarFacts.businessFacts(profile, now: context.now) else { throw ToolFailure.calendarUnavailable }
         return [
             "name": .string(facts.name), "phone": facts.phone.map { .string($0) } ?? .null,
             "address": facts.address.map { .string($0) } ?? .null,

@@ -1,13 +1,13 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `get_locations`: the offices, their addresses, phones and opening hours in words.
 public struct GetLocationsTool: AgentTool {
-    let book: AppointmentBook
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     public let definition = ToolDefinition(
         name: "get_locations", description: "List the practice's offices with address, phone and opening hours.",
@@ -15,7 +15,7 @@ public struct GetLocationsTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         _ = try ToolArguments(arguments, allowed: [])
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         return [
             "locations": .array(voice.profile.locations.map { location in
                 [

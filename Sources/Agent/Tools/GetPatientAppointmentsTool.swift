@@ -1,18 +1,14 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `get_patient_appointments`: the verified caller's own upcoming appointments — never
 /// anyone else's, whatever the model asks.
 public struct GetPatientAppointmentsTool: AgentTool {
-    let book: AppointmentBook
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook, authority: CallerAuthority) {
-        self.book = book
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     public let definition = ToolDefinition(
         name: "get_patient_appointments",
@@ -21,9 +17,10 @@ public struct GetPatientAppointmentsTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         _ = try ToolArguments(arguments, allowed: [])
-        let voice = try CalendarVoice(book: book)
-        let patient = try authority.requirePatient(context)
-        let upcoming = try ToolFailure.attempt(voice: voice) { try book.appointments(forPatient: patient.id, from: context.now) }
+        let voice = try await CalendarVoice(desk: desk)
+        let (patient, upcoming) = try await voice.attempt { () async throws(FrontDeskError) in
+            try await desk.upcomingAppointments(for: context.actor, now: context.now)
+        }
         return [
             "patient_first_name": .string(patient.firstName),
             "appointments": .array(upcoming.prefix(10).map(voice.appointment)),

@@ -1,14 +1,14 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `get_providers`: who works here, what they do and where — optionally only those who
 /// offer one service.
 public struct GetProvidersTool: AgentTool {
-    let book: AppointmentBook
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("service_id", ToolSchema.nullableString("Only providers who offer this service, or null for all.")),
@@ -20,7 +20,7 @@ public struct GetProvidersTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         let service = try args.optionalString("service_id").map { id throws(ToolFailure) in try voice.service(id) }
         let providers = voice.profile.providers.filter { service?.providers.contains($0.id) ?? true }
         return [

@@ -1,13 +1,13 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `get_services`: what can be booked, how long it takes, and its id for the other tools.
 public struct GetServicesTool: AgentTool {
-    let book: AppointmentBook
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     public let definition = ToolDefinition(
         name: "get_services", description: "List the services that can be booked, with their ids and durations.",
@@ -15,7 +15,7 @@ public struct GetServicesTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         _ = try ToolArguments(arguments, allowed: [])
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         return [
             "services": .array(voice.profile.services.map { service in
                 [

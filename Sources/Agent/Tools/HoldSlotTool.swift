@@ -1,18 +1,14 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `hold_slot`: keeps a time for this call for a few minutes while the caller decides, so
 /// nobody else takes it. Acts only for the verified caller.
 public struct HoldSlotTool: AgentTool {
-    let book: AppointmentBook
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook, authority: CallerAuthority) {
-        self.book = book
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("service_id", ToolSchema.string("The service id, e.g. \"cleaning\".")),
@@ -28,16 +24,14 @@ public struct HoldSlotTool: AgentTool {
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         let service = try voice.service(try args.string("service_id"))
         let start = try args.dateTime("start", clock: voice.clock)
         let provider = try voice.provider(try args.optionalString("provider_id"))
         let location = try voice.location(try args.optionalString("location_id"))
-        _ = try authority.requirePatient(context)
-
-        let hold = try ToolFailure.attempt(voice: voice) {
-            try book.hold(serviceID: service.id, providerID: provider?.id, locationID: location?.id, start: start,
-                          conversationID: context.conversationID, now: context.now)
+        let hold = try await voice.attempt { () async throws(FrontDeskError) in
+            try await desk.hold(serviceID: service.id, providerID: provider?.id, locationID: location?.id, start: start,
+                                for: context.actor, now: context.now)
         }
         var answer = voice.slot(hold.slot).objectValue ?? [:]
         answer["hold_id"] = .int(Int(hold.id))

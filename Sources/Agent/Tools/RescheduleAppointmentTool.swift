@@ -1,19 +1,15 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `reschedule_appointment`: moves one of the verified caller's own appointments to a new
-/// start in one transaction (the book's `reschedule`): the new time is booked and the old one
+/// start in one transaction (`FrontDesk.reschedule`): the new time is booked and the old one
 /// released, or nothing changes. Keyed like a booking, so a retried turn does not move twice.
 public struct RescheduleAppointmentTool: AgentTool {
-    let book: AppointmentBook
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook, authority: CallerAuthority) {
-        self.book = book
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("appointment_id", ToolSchema.integer("The appointment_id from get_patient_appointments.")),
@@ -30,17 +26,13 @@ public struct RescheduleAppointmentTool: AgentTool {
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {
         let args = try ToolArguments(arguments, allowed: ToolSchema.fields(Self.properties))
         let appointmentID = try args.integer("appointment_id")
-        let voice = try CalendarVoice(book: book)
+        let voice = try await CalendarVoice(desk: desk)
         let newStart = try args.dateTime("new_start", clock: voice.clock)
         let provider = try voice.provider(try args.optionalString("provider_id"))
         let location = try voice.location(try args.optionalString("location_id"))
-        let patient = try authority.requirePatient(context)
-        let key = BookAppointmentTool.idempotencyKey(
-            conversationID: context.conversationID, tool: definition.name, patientID: patient.id, arguments: arguments)
-        let moved = try ToolFailure.attempt(voice: voice) {
-            try book.reschedule(appointmentID: appointmentID, forPatient: patient.id, to: newStart, providerID: provider?.id,
-                                locationID: location?.id, conversationID: context.conversationID, idempotencyKey: key,
-                                now: context.now)
+        let moved = try await voice.attempt { () async throws(FrontDeskError) in
+            try await desk.reschedule(appointmentID: appointmentID, to: newStart, providerID: provider?.id, locationID: location?.id,
+                                      for: context.actor, now: context.now)
         }
         var answer = voice.appointment(moved).objectValue ?? [:]
         answer["previous_appointment_id"] = .int(Int(appointmentID))

@@ -1,17 +1,15 @@
 import Foundation
 import OpenAIWire
-import SQLiteStore
+import Reception
 import Scheduling
 
 /// `search_patients`: verifies the caller by full name + date of birth. It never lists
 /// records and never returns another person's details (A4): the answer is "verified" with the
 /// caller's own first name (and the record is bound to this conversation), or `not_found`.
 public struct SearchPatientsTool: AgentTool {
-    let authority: CallerAuthority
+    let desk: FrontDesk
 
-    public init(authority: CallerAuthority) {
-        self.authority = authority
-    }
+    public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
         ("first_name", ToolSchema.string("The caller's first name as they said it.")),
@@ -29,7 +27,10 @@ public struct SearchPatientsTool: AgentTool {
         let claim = IdentityClaim(
             firstName: try args.personName("first_name"), lastName: try args.personName("last_name"),
             dateOfBirth: try args.date("date_of_birth").description)
-        guard let patient = try authority.verify(claim, context: context) else {
+        let verified = try await ToolFailure.attempt(voice: nil) { () async throws(FrontDeskError) in
+            try await desk.verify(claim, caller: context.caller, now: context.now)
+        }
+        guard let patient = verified else {
             // One answer for "nobody", "several" and "someone not on this phone": no oracle.
             throw ToolFailure(
                 code: "not_found",

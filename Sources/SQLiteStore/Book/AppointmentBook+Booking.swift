@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Reception
 import Scheduling
 
 extension AppointmentBook {
@@ -12,11 +13,12 @@ extension AppointmentBook {
     /// The free-slot check runs inside `BEGIN IMMEDIATE`, so no other writer (thread or
     /// process) can take the slot between check and insert; the overlap trigger backs it.
     /// With an `idempotencyKey` already used, returns the appointment that key booked.
-    public func book(_ request: BookingRequest, now: Date) throws -> Appointment {
-        try write { db in try self.book(request, db: db, now: now) }
+    /// The booking commits with its audit row and its `booking.created` event (`change`).
+    public func book(_ request: BookingRequest, change: ChangeRecord = .system("direct"), now: Date) throws -> Appointment {
+        try write { db in try self.book(request, change: change, db: db, now: now) }
     }
 
-    func book(_ request: BookingRequest, db: SQLiteConnection, now: Date) throws -> Appointment {
+    func book(_ request: BookingRequest, change: ChangeRecord, db: SQLiteConnection, now: Date) throws -> Appointment {
         if let key = request.idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
         guard try db.first("SELECT 1 FROM patients WHERE id = ?", [v(request.patientID)], { _ in true }) != nil else {
             throw SchedulingError.notFound("patient")
@@ -25,7 +27,8 @@ extension AppointmentBook {
         let busy = try busyIntervals(around: request.start, engine: engine, excludingHoldsOf: request.conversationID, db: db, now: now)
         let slot = try engine.check(request, busy: busy, now: now).get()
         let appointment = try insertAppointment(slot: slot, engine: engine, patientID: request.patientID, notes: request.notes,
-                                                rescheduledFrom: nil, conversationID: request.conversationID, db: db, now: now)
+                                                rescheduledFrom: nil, conversationID: request.conversationID, change: change,
+                                                db: db, now: now)
         if let key = request.idempotencyKey {
             try db.run("INSERT INTO idempotency_keys (key, appointment_id, created_at) VALUES (?, ?, ?)",
                        [v(key), v(appointment.id), v(now.unixSeconds)])
@@ -68,7 +71,8 @@ extension AppointmentBook {
     /// Turns the conversation's hold into a booking. Throws `.notFound("hold")` for a hold of
     /// another conversation, `.holdExpired` once it lapsed (or was released), else like `book`.
     public func confirmHold(
-        _ holdID: Int64, patientID: Int64, conversationID: String, notes: String? = nil, idempotencyKey: String? = nil, now: Date
+        _ holdID: Int64, patientID: Int64, conversationID: String, notes: String? = nil, idempotencyKey: String? = nil,
+        change: ChangeRecord = .system("direct"), now: Date
     ) throws -> Appointment {
         try write { db in
             if let key = idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
@@ -82,14 +86,17 @@ extension AppointmentBook {
             let request = BookingRequest(patientID: patientID, serviceID: held.service, providerID: held.provider, locationID: held.location,
                                          start: Date(unixSeconds: held.start), notes: notes, conversationID: conversationID,
                                          idempotencyKey: idempotencyKey)
-            return try book(request, db: db, now: now)
+            return try book(request, change: change, db: db, now: now)
         }
     }
 
-    /// Cancels the patient's booked appointment. Another patient's appointment is `.notFound`;
-    /// one already cancelled is returned as it is (a retried cancel is harmless); a completed
-    /// or past one is refused.
-    public func cancel(appointmentID: Int64, forPatient patientID: Int64, reason: String?, conversationID: String?, now: Date) throws -> Appointment {
+    /// Cancels the patient's booked appointment (`patientID` nil: any patient's). Another
+    /// patient's appointment is `.notFound`; one already cancelled is returned as it is (a
+    /// retried cancel is harmless, and emits nothing); a completed or past one is refused.
+    public func cancel(
+        appointmentID: Int64, forPatient patientID: Int64?, reason: String?, conversationID: String?,
+        change: ChangeRecord = .system("direct"), now: Date
+    ) throws -> Appointment {
         try write { db in
             let appointment = try Self.appointment(appointmentID, forPatient: patientID, db: db)
             if appointment.status == .cancelled { return appointment }
@@ -97,7 +104,25 @@ extension AppointmentBook {
             guard appointment.start > now else { throw SchedulingError.inPast }
             try db.run("UPDATE appointments SET status = 'cancelled', cancel_reason = ?, conversation_id = ?, updated_at = ? WHERE id = ?",
                        [v(reason), v(conversationID), v(now.unixSeconds), v(appointmentID)])
-            return try Self.appointment(appointmentID, forPatient: patientID, db: db)
+            let cancelled = try Self.appointment(appointmentID, forPatient: patientID, db: db)
+            try recordChange(.bookingCancelled, cancelled, change: change, detail: reason, db: db, now: now)
+            return cancelled
+        }
+    }
+
+    /// Marks the patient's booked appointment (`patientID` nil: any patient's) as confirmed by
+    /// them. Confirming twice is harmless and emits nothing the second time.
+    public func confirmAppointment(
+        appointmentID: Int64, forPatient patientID: Int64?, change: ChangeRecord = .system("direct"), now: Date
+    ) throws -> Appointment {
+        try write { db in
+            let appointment = try Self.appointment(appointmentID, forPatient: patientID, db: db)
+            guard appointment.status == .booked else { throw SchedulingError.notBooked }
+            guard appointment.start > now else { throw SchedulingError.inPast }
+            let changed = try db.run("UPDATE appointments SET confirmed_at = ?, updated_at = ? WHERE id = ? AND confirmed_at IS NULL",
+                                     [v(now.unixSeconds), v(now.unixSeconds), v(appointmentID)])
+            if changed > 0 { try recordChange(.bookingConfirmed, appointment, change: change, detail: nil, db: db, now: now) }
+            return appointment
         }
     }
 
@@ -106,8 +131,8 @@ extension AppointmentBook {
     /// cancelled with reason "rescheduled", or nothing changes. Returns the new appointment,
     /// whose `rescheduledFrom` is the old id. Throws like `book`, plus `.notFound`/`.notBooked`.
     public func reschedule(
-        appointmentID: Int64, forPatient patientID: Int64, to newStart: Date, providerID: String? = nil, locationID: String? = nil,
-        conversationID: String? = nil, idempotencyKey: String? = nil, now: Date
+        appointmentID: Int64, forPatient patientID: Int64?, to newStart: Date, providerID: String? = nil, locationID: String? = nil,
+        conversationID: String? = nil, idempotencyKey: String? = nil, change: ChangeRecord = .system("direct"), now: Date
     ) throws -> Appointment {
         try write { db in
             if let key = idempotencyKey, let earlier = try Self.idempotentResult(key, db: db) { return earlier }
@@ -119,12 +144,12 @@ extension AppointmentBook {
             try db.run("UPDATE appointments SET status = 'cancelled', cancel_reason = 'rescheduled', conversation_id = ?, updated_at = ? WHERE id = ?",
                        [v(conversationID), v(now.unixSeconds), v(old.id)])
             let engine = AvailabilityEngine(schedule: try schedule(db))
-            let request = BookingRequest(patientID: patientID, serviceID: old.serviceID, providerID: providerID ?? old.providerID,
+            let request = BookingRequest(patientID: old.patientID, serviceID: old.serviceID, providerID: providerID ?? old.providerID,
                                          locationID: locationID, start: newStart, notes: old.notes, conversationID: conversationID)
             let busy = try busyIntervals(around: newStart, engine: engine, excludingHoldsOf: conversationID, db: db, now: now)
             let slot = try engine.check(request, busy: busy, now: now).get()
-            let moved = try insertAppointment(slot: slot, engine: engine, patientID: patientID, notes: old.notes,
-                                              rescheduledFrom: old.id, conversationID: conversationID, db: db, now: now)
+            let moved = try insertAppointment(slot: slot, engine: engine, patientID: old.patientID, notes: old.notes,
+                                              rescheduledFrom: old.id, conversationID: conversationID, change: change, db: db, now: now)
             if let key = idempotencyKey {
                 try db.run("INSERT INTO idempotency_keys (key, appointment_id, created_at) VALUES (?, ?, ?)",
                            [v(key), v(moved.id), v(now.unixSeconds)])
@@ -135,9 +160,12 @@ extension AppointmentBook {
 
     // MARK: - Shared by the writes
 
+    /// Inserts a booked appointment with its audit row and its event: `booking.rescheduled`
+    /// when it replaces `rescheduledFrom`, else `booking.created`. The one place an appointment
+    /// row is made, so none is made without them.
     private func insertAppointment(
         slot: Slot, engine: AvailabilityEngine, patientID: Int64, notes: String?, rescheduledFrom: Int64?, conversationID: String?,
-        db: SQLiteConnection, now: Date
+        change: ChangeRecord, db: SQLiteConnection, now: Date
     ) throws -> Appointment {
         let service = try engine.resolveService(slot.serviceID)
         // A person cannot be in two chairs at once, whichever providers they are booked with.
@@ -163,9 +191,30 @@ extension AppointmentBook {
             logger.error("overlap trigger fired", metadata: ["provider": "\(slot.providerID)", "error": "\(error)"])
             throw SchedulingError.slotUnavailable(alternatives: [])
         }
-        return Appointment(id: db.lastInsertRowID, patientID: patientID, providerID: slot.providerID, serviceID: slot.serviceID,
-                           locationID: slot.locationID, start: slot.start, end: slot.end, status: .booked, notes: notes,
-                           rescheduledFrom: rescheduledFrom, conversationID: conversationID)
+        let appointment = Appointment(
+            id: db.lastInsertRowID, patientID: patientID, providerID: slot.providerID, serviceID: slot.serviceID,
+            locationID: slot.locationID, start: slot.start, end: slot.end, status: .booked, notes: notes,
+            rescheduledFrom: rescheduledFrom, conversationID: conversationID)
+        try recordChange(rescheduledFrom == nil ? .bookingCreated : .bookingRescheduled, appointment, change: change,
+                         detail: nil, db: db, now: now, timeZone: engine.clock.timeZone)
+        return appointment
+    }
+
+    /// Writes a change's audit row and its outbox event, inside the caller's transaction.
+    func recordChange(
+        _ kind: OutboxEvent.Kind, _ appointment: Appointment, change: ChangeRecord, detail: String?, db: SQLiteConnection,
+        now: Date, timeZone: TimeZone? = nil
+    ) throws {
+        let zone = try timeZone ?? schedule(db).clock.timeZone
+        let event = OutboxEvent.appointment(kind, appointment, previousAppointmentID: appointment.rescheduledFrom, change: change,
+                                            timeZone: zone)
+        try db.run("""
+            INSERT INTO change_audit (action, appointment_id, patient_id, actor_kind, actor_id, conversation_id, channel, detail, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [v(kind.rawValue), v(appointment.id), v(appointment.patientID), v(change.actorKind.rawValue), v(change.actorID),
+                  v(change.conversationID), v(change.channel), v(detail), v(now.unixSeconds)])
+        try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES (?, ?, ?, ?)",
+                   [v(kind.rawValue), v(appointment.id), v(event.data), v(now.unixSeconds)])
     }
 
     /// Busy intervals (booked appointments and other conversations' live holds, buffers
@@ -194,8 +243,9 @@ extension AppointmentBook {
         return earlier
     }
 
-    static func appointment(_ id: Int64, forPatient patientID: Int64, db: SQLiteConnection) throws -> Appointment {
-        guard let found = try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = ? AND patient_id = ?",
+    /// One appointment of `patientID` (nil: of anyone). Another patient's is `.notFound`.
+    static func appointment(_ id: Int64, forPatient patientID: Int64?, db: SQLiteConnection) throws -> Appointment {
+        guard let found = try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = ?1 AND (?2 IS NULL OR patient_id = ?2)",
                                        [v(id), v(patientID)], appointmentRow) else {
             throw SchedulingError.notFound("appointment")
         }

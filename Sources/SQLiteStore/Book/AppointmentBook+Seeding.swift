@@ -1,4 +1,5 @@
 import Foundation
+import Reception
 import Scheduling
 
 extension AppointmentBook {
@@ -30,7 +31,8 @@ extension AppointmentBook {
                 guard !slots.isEmpty else { continue }
                 let slot = slots[index % slots.count]
                 _ = try book(BookingRequest(patientID: patientID, serviceID: slot.serviceID, providerID: slot.providerID,
-                                            locationID: slot.locationID, start: slot.start, notes: "Demo booking"), db: db, now: now)
+                                            locationID: slot.locationID, start: slot.start, notes: "Demo booking"),
+                           change: .system("seed"), db: db, now: now)
             }
             return true
         }

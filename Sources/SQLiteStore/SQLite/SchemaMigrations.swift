@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4]
+    static let all: [String] = [v1, v2, v3, v4, v5]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -300,5 +300,41 @@ enum SchemaMigrations {
         ALTER TABLE call_turns ADD COLUMN patient_id INTEGER;
         ALTER TABLE call_turns ADD COLUMN failed_verifications INTEGER NOT NULL DEFAULT 0 CHECK (failed_verifications >= 0);
         CREATE INDEX call_turns_identity ON call_turns(call_id, id) WHERE patient_id IS NOT NULL OR failed_verifications > 0;
+        """
+
+    /// The service layer's trail.
+    /// - `change_audit`: one row per change to an appointment (who, through which channel),
+    ///   written in the change's own transaction. Append-only.
+    /// - `outbox`: one event per such change, in the same transaction: what webhooks, texts and
+    ///   reminder calls consume, so an event exists exactly when its change committed.
+    /// - `appointments.confirmed_at`: when the patient confirmed they will come.
+    private static let v5 = """
+        CREATE TABLE change_audit (
+            id INTEGER PRIMARY KEY,
+            action TEXT NOT NULL,
+            appointment_id INTEGER REFERENCES appointments(id),
+            patient_id INTEGER,
+            actor_kind TEXT NOT NULL CHECK (actor_kind IN ('caller', 'staff', 'system')),
+            actor_id TEXT,
+            conversation_id TEXT,
+            channel TEXT NOT NULL,
+            detail TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX change_audit_appointment ON change_audit(appointment_id, id);
+        CREATE TRIGGER change_audit_no_update BEFORE UPDATE ON change_audit
+        BEGIN SELECT RAISE(ABORT, 'change_audit is append-only'); END;
+        CREATE TRIGGER change_audit_no_delete BEFORE DELETE ON change_audit
+        BEGIN SELECT RAISE(ABORT, 'change_audit is append-only'); END;
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE DEFAULT ('evt_' || lower(hex(randomblob(12)))),
+            type TEXT NOT NULL,
+            appointment_id INTEGER REFERENCES appointments(id),
+            data TEXT NOT NULL CHECK (json_valid(data)),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX outbox_appointment ON outbox(appointment_id, id);
+        ALTER TABLE appointments ADD COLUMN confirmed_at INTEGER;
         """
 }

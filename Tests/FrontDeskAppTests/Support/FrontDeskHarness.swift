@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import OpenAIWire
+import Reception
 import ScriptedUpstream
 
 /// Runs the real application (real SQLite file, real libcurl client) against the scripted

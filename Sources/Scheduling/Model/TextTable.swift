@@ -1,5 +1,4 @@
 import Foundation
-import Scheduling
 
 /// Plain-text columns for the operator's commands (`appointments`, `calls`): every column as
 /// wide as its widest cell, two spaces between, no trailing blanks.

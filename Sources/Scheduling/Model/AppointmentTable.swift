@@ -1,19 +1,4 @@
 import Foundation
-import Scheduling
-
-/// One row of the staff view of the book, names resolved.
-public struct AppointmentListing: Sendable, Equatable {
-    public var id: Int64
-    public var start: Date
-    public var end: Date
-    public var status: Appointment.Status
-    public var providerName: String
-    public var serviceName: String
-    public var locationName: String
-    public var patientName: String
-    public var patientPhone: String?
-    public var notes: String?
-}
 
 /// Renders listings as an aligned plain-text table in business-local time (for the CLI).
 public enum AppointmentTable {

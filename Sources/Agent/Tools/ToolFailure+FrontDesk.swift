@@ -1,5 +1,6 @@
 import Foundation
 import OpenAIWire
+import Reception
 import Scheduling
 
 extension ToolFailure {
@@ -43,21 +44,42 @@ extension ToolFailure {
         }
     }
 
+    /// The one place a use-case refusal becomes what the model reads.
+    init(_ error: FrontDeskError, voice: CalendarVoice?) {
+        switch error {
+        case .refused(let refusal):
+            self.init(refusal, voice: voice)
+        case .verificationRequired:
+            self.init(
+                code: "verification_required",
+                message: "I don't know who is calling yet. Ask for the patient's full name and date of birth, then call search_patients to verify them (or create_patient for someone new).")
+        case .tooManyAttempts:
+            self.init(
+                code: "too_many_attempts",
+                message: "Too many verification attempts. Do not try again; offer to transfer the caller to the front desk staff.")
+        case .duplicatePatient:
+            self.init(
+                code: "duplicate_patient",
+                message: "That person may already be registered. Verify them with search_patients instead, or offer to transfer the caller to the front desk staff.")
+        case .notPermitted(let why):
+            self.init(code: "not_permitted", message: why)
+        case .unavailable, .replaced:
+            self = .calendarUnavailable
+        }
+    }
+
     /// Any other failure of the calendar (I/O, a locked file): said without internals.
     static let calendarUnavailable = ToolFailure(
         code: "calendar_unavailable",
         message: "The calendar could not be reached just now. Apologise, and offer to try again or take a message.")
 
-    /// Runs a calendar operation, turning whatever it throws into a `ToolFailure`.
-    static func attempt<T>(voice: CalendarVoice?, _ body: () throws -> T) throws(ToolFailure) -> T {
+    /// Runs a front-desk operation, turning its refusal into a `ToolFailure` (spoken slots
+    /// for the alternatives when `voice` is given).
+    static func attempt<T>(voice: CalendarVoice?, _ body: () async throws(FrontDeskError) -> T) async throws(ToolFailure) -> T {
         do {
-            return try body()
-        } catch let failure as ToolFailure {
-            throw failure
-        } catch let error as SchedulingError {
-            throw ToolFailure(error, voice: voice)
+            return try await body()
         } catch {
-            throw calendarUnavailable
+            throw ToolFailure(error, voice: voice)
         }
     }
 }

@@ -2,6 +2,9 @@ import Foundation
 import Logging
 import OpenAIWire
 import SQLiteStore
+import Agent
+import Reception
+import SQLiteStore
 import Scheduling
 import Synchronization
 
@@ -53,18 +56,21 @@ public final class CallLogConversationStore: ConversationStore {
         wakeUp.yield()
     }
 
-    public func rememberedTurns(conversationID: String) -> [ConversationTurn] {
+    public func rememberedTurns(conversationID: String) async -> [ConversationTurn] {
         // Pending first, file second: a batch committed in between is then seen twice (harmless,
         // the splice keeps one turn per position) rather than not at all.
         let pending = state.withLock { state in
             (state.writing + state.queued).filter { $0.conversationID == conversationID && $0.isRemembered }
         }
-        let stored: [ConversationTurn]
-        do {
-            stored = try log.rememberedTurns(conversationID: conversationID).compactMap(Self.turn(from:))
-        } catch {
-            logger.error("could not read the call log", metadata: ["error": "\(error)"])
-            stored = []
+        // Read off Swift's cooperative pool: the read is quick in WAL mode, but it is still a
+        // blocking call on a file another process may be checkpointing.
+        let stored = await withTaskExecutorPreference(executor) { () -> [ConversationTurn] in
+            do {
+                return try log.rememberedTurns(conversationID: conversationID).compactMap(Self.turn(from:))
+            } catch {
+                logger.error("could not read the call log", metadata: ["error": "\(error)"])
+                return []
+            }
         }
         return stored + pending
     }

@@ -5,9 +5,9 @@ import Scheduling
 
 /// Renders the call log for staff (`frontdesk calls`): times in the business's zone, tool
 /// rounds spelled out, in the order things happened within each turn.
-public enum CallTranscript {
+enum CallTranscript {
     /// One line per conversation, most recent first.
-    public static func table(_ calls: [CallSummary], timeZone: TimeZone) -> String {
+    static func table(_ calls: [CallSummary], timeZone: TimeZone) -> String {
         let header = ["ID", "STARTED", "LAST TURN", "CALLER", "PERSONA", "TURNS"]
         let body = calls.map { call in
             [call.id, timestamp(call.startedAt, timeZone), timestamp(call.lastTurnAt, timeZone), call.caller ?? "-",
@@ -20,7 +20,7 @@ public enum CallTranscript {
 
     /// The whole conversation: each turn's caller line, tool calls and results, the answer,
     /// calls handed to the client, and failures.
-    public static func render(_ call: CallSummary, turns: [CallTurnRecord], timeZone: TimeZone) -> String {
+    static func render(_ call: CallSummary, turns: [CallTurnRecord], timeZone: TimeZone) -> String {
         var lines = [
             "Conversation \(call.id)",
             "  caller \(call.caller ?? "unknown"), persona \(call.persona), \(call.turns) turn\(call.turns == 1 ? "" : "s"), "

@@ -1,28 +1,24 @@
 import Foundation
 import Logging
 import OpenAIWire
-import SQLiteStore
 import Scheduling
+import Reception
 
-/// Writes each tool outcome as one row of the book's append-only audit table: conversation,
-/// tool call id, tool, arguments with phone numbers and dates of birth masked, outcome code,
-/// duration in milliseconds.
-public struct AppointmentBookAuditSink: ToolAuditSink {
-    let book: AppointmentBook
+/// Writes each tool outcome, through the front desk, as one row of the append-only record of
+/// tool calls: conversation, tool call id, tool, arguments with phone numbers and dates of
+/// birth masked, outcome code, duration in milliseconds.
+public struct ToolCallAuditSink: ToolAuditSink {
+    let desk: FrontDesk
 
-    public init(book: AppointmentBook) { self.book = book }
+    public init(desk: FrontDesk) { self.desk = desk }
 
-    public func record(_ outcome: ToolOutcome, context: ToolContext) {
+    public func record(_ outcome: ToolOutcome, context: ToolContext) async {
         let entry = AuditEntry(
             conversationID: context.conversationID, toolCallID: outcome.call.id.bounded(128),
             toolName: outcome.call.name.bounded(64),
             arguments: Self.maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
             durationMilliseconds: outcome.duration.elapsedMilliseconds, createdAt: context.now)
-        do {
-            try book.appendAudit(entry)
-        } catch {
-            context.logger.error("could not write the tool audit row", metadata: ["tool": "\(outcome.call.name)", "error": "\(error)"])
-        }
+        await desk.recordToolCall(entry)
     }
 
     /// Most characters of masked arguments an audit row keeps; past it, only the length.

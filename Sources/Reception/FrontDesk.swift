@@ -1,0 +1,258 @@
+import Foundation
+import Logging
+import Scheduling
+
+/// The front desk of one business: every operation a caller, a staff member or FrontDesk
+/// itself may perform, each applying authority, validation, exactly-once keys and audit
+/// itself. Every channel (the voice tools, the REST API, the console, reminders) goes through
+/// here, so none of them holds a rule of its own.
+///
+/// Reads and writes go to the `FrontDeskStore`; every change commits there together with its
+/// audit row and outbox event.
+public final class FrontDesk: Sendable {
+    public let store: any FrontDeskStore
+    let logger: Logger
+    let maxFailedVerifications: Int
+    let budget: VerificationBudget
+
+    /// - Parameters:
+    ///   - maxFailedVerifications: answers that confirm or deny a name + date of birth one
+    ///     conversation may get.
+    ///   - budget: the same, per caller number and per patient name, kept in the store.
+    public init(store: any FrontDeskStore, logger: Logger, maxFailedVerifications: Int = 5, budget: VerificationBudget = .init()) {
+        self.store = store
+        self.logger = logger
+        self.maxFailedVerifications = maxFailedVerifications
+        self.budget = budget
+    }
+
+    // MARK: - The business
+
+    /// The business profile. Throws `.unavailable` when there is none or it cannot be read.
+    public func profile() async throws(FrontDeskError) -> BusinessProfile {
+        try await attempt { try await store.profile() }
+    }
+
+    /// Throws `.unavailable` when the storage cannot be read or was replaced.
+    public func checkStorage() async throws(FrontDeskError) {
+        try await attempt { try await store.checkStorage() }
+    }
+
+    // MARK: - Availability
+
+    /// Free slots for `query`. For a caller whose patient has a preferred (or assigned)
+    /// provider who offers the service, and who asked for nobody in particular, that
+    /// provider's slots come first (`preferredProviderID` says so).
+    public func findSlots(_ query: AvailabilityQuery, for actor: FrontDeskActor? = nil, now: Date) async throws(FrontDeskError) -> SlotSearch {
+        guard query.providerID == nil, let actor, case .caller = actor, let acting = try await actingPatient(actor),
+              let preferred = acting.patient.preferredProviderID
+        else {
+            return SlotSearch(result: try await attempt { try await store.findAvailableSlots(query, now: now) }, preferredProviderID: nil)
+        }
+        let profile = try await profile()
+        guard profile.services.first(where: { $0.id == query.serviceID })?.providers.contains(preferred) == true else {
+            return SlotSearch(result: try await attempt { try await store.findAvailableSlots(query, now: now) }, preferredProviderID: nil)
+        }
+        var theirs = query
+        theirs.providerID = preferred
+        let first = try await attempt { try await store.findAvailableSlots(theirs, now: now) }
+        let anyone = try await attempt { try await store.findAvailableSlots(query, now: now) }
+        // Theirs first, then anyone else's, within the number of slots asked for.
+        var remaining = query.limit
+        var days: [AvailabilityResult.Day] = []
+        for var day in first.days + anyone.days.map({ day in
+            var others = day
+            others.slots.removeAll { $0.providerID == preferred }
+            return others
+        }) {
+            day.slots = Array(day.slots.prefix(remaining))
+            remaining -= day.slots.count
+            if !day.slots.isEmpty { days.append(day) }
+        }
+        let merged = AvailabilityResult(days: days, nextAvailableDate: days.isEmpty ? anyone.nextAvailableDate : nil)
+        return SlotSearch(result: merged, preferredProviderID: first.slots.isEmpty ? nil : preferred)
+    }
+
+    // MARK: - Appointments
+
+    /// Holds a slot for the caller's conversation for the business's hold time. Only a caller
+    /// who is recognised or verified may hold; a hold belongs to the conversation.
+    public func hold(
+        serviceID: String, providerID: String?, locationID: String?, start: Date, for actor: FrontDeskActor, now: Date
+    ) async throws(FrontDeskError) -> Hold {
+        let conversation: String
+        switch actor {
+        case .caller(let session):
+            _ = try await requirePatient(actor)
+            conversation = session.conversationID
+        case .staff(let member): conversation = "staff:\(member.id)"
+        case .system(let job): conversation = "system:\(job)"
+        }
+        return try await attempt {
+            try await store.hold(serviceID: serviceID, providerID: providerID, locationID: locationID, start: start,
+                                 conversationID: conversation, now: now)
+        }
+    }
+
+    /// Books `request` (or confirms its hold) for the patient the actor acts for. A caller's
+    /// booking is keyed by conversation + patient + the request, a staff booking by its
+    /// `requestKey`: asked again, the first booking comes back while it still stands.
+    public func book(_ request: AppointmentRequest, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
+        let patientID = try await patientID(for: actor, explicit: request.patientID)
+        let key = exactlyOnceKey(operation: "book", patientID: patientID, actor: actor, requestKey: request.requestKey,
+                                 canonical: request.canonical)
+        let change = actor.change(actingFor: patientID)
+        let conversation = change.conversationID
+        return try await attempt {
+            if let holdID = request.holdID {
+                return try await store.confirmHold(holdID, patientID: patientID, conversationID: conversation ?? Self.conversation(of: actor),
+                                                   notes: request.notes, idempotencyKey: key, change: change, now: now)
+            }
+            return try await store.book(
+                BookingRequest(patientID: patientID, serviceID: request.serviceID, providerID: request.providerID,
+                               locationID: request.locationID, start: request.start, notes: request.notes,
+                               conversationID: conversation, idempotencyKey: key),
+                change: change, now: now)
+        }
+    }
+
+    /// Cancels an appointment: a caller only their own (anyone else's is `not_found`), staff
+    /// and the system any of the business's. Cancelling a cancelled one returns it unchanged.
+    public func cancel(appointmentID: Int64, reason: String?, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
+        let owner = try await ownerScope(actor)
+        return try await attempt {
+            try await store.cancel(appointmentID: appointmentID, patientID: owner, reason: reason,
+                                   change: actor.change(actingFor: owner), now: now)
+        }
+    }
+
+    /// Moves an appointment to `newStart` in one transaction (see `cancel` for whose).
+    public func reschedule(
+        appointmentID: Int64, to newStart: Date, providerID: String?, locationID: String?, requestKey: String? = nil,
+        for actor: FrontDeskActor, now: Date
+    ) async throws(FrontDeskError) -> Appointment {
+        let owner = try await ownerScope(actor)
+        let canonical = "appointment:\(appointmentID)|start:\(Int64(newStart.timeIntervalSince1970))|provider:\(providerID ?? "")|location:\(locationID ?? "")"
+        let key = exactlyOnceKey(operation: "reschedule", patientID: owner, actor: actor, requestKey: requestKey, canonical: canonical)
+        return try await attempt {
+            try await store.reschedule(appointmentID: appointmentID, patientID: owner, to: newStart, providerID: providerID,
+                                       locationID: locationID, idempotencyKey: key, change: actor.change(actingFor: owner), now: now)
+        }
+    }
+
+    /// Marks a booked appointment as confirmed by the patient (a reply to a reminder, staff on
+    /// the phone). Confirming twice changes nothing.
+    public func confirm(appointmentID: Int64, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
+        let owner = try await ownerScope(actor)
+        return try await attempt {
+            try await store.confirmAppointment(appointmentID: appointmentID, patientID: owner, change: actor.change(actingFor: owner), now: now)
+        }
+    }
+
+    /// The acting caller's upcoming appointments (staff and the system name the patient).
+    public func upcomingAppointments(
+        for actor: FrontDeskActor, patientID explicit: Int64? = nil, now: Date
+    ) async throws(FrontDeskError) -> (patient: Patient, appointments: [Appointment]) {
+        let patientID = try await patientID(for: actor, explicit: explicit)
+        guard let patient = try await attempt({ try await store.patient(id: patientID) }) else {
+            throw .refused(.notFound("patient"))
+        }
+        return (patient, try await attempt { try await store.appointments(forPatient: patientID, from: now) })
+    }
+
+    /// The day's schedule (or the whole book), for staff and the system only.
+    public func schedule(
+        on date: LocalDate?, provider: String? = nil, patientPhone: String? = nil, for actor: FrontDeskActor
+    ) async throws(FrontDeskError) -> [AppointmentListing] {
+        if case .caller = actor { throw .notPermitted("Only staff can read the schedule.") }
+        return try await attempt { try await store.listAppointments(date: date, provider: provider, patientPhone: patientPhone) }
+    }
+
+    /// A caller the number recognises, with their next appointment and preferred provider:
+    /// the live context a call starts with.
+    public func recognisedCaller(phone: String, now: Date) async throws(FrontDeskError) -> RecognisedCaller? {
+        guard let patient = try await attempt({ try await store.patient(recognisedBy: phone) }) else { return nil }
+        let next = try await attempt { try await store.appointments(forPatient: patient.id, from: now) }.first
+        return RecognisedCaller(patient: patient, nextAppointment: next)
+    }
+
+    /// Appends the record of one tool call. Never throws: a failed audit write is logged.
+    public func recordToolCall(_ entry: AuditEntry) async {
+        do {
+            try await store.recordToolCall(entry)
+        } catch {
+            logger.error("could not write the tool audit row", metadata: ["tool": "\(entry.toolName)", "error": "\(error)"])
+        }
+    }
+
+    // MARK: - Shared
+
+    /// The patient an actor acts for: a caller's own (recognised or verified; a patient id
+    /// they name is ignored), or the one staff and the system name.
+    func patientID(for actor: FrontDeskActor, explicit: Int64?) async throws(FrontDeskError) -> Int64 {
+        switch actor {
+        case .caller:
+            return try await requirePatient(actor).id
+        case .staff, .system:
+            guard let explicit else { throw .refused(.invalid(field: "patient_id", message: "is required")) }
+            return explicit
+        }
+    }
+
+    /// Whose appointments the actor may change: a caller only their own patient's, others any.
+    func ownerScope(_ actor: FrontDeskActor) async throws(FrontDeskError) -> Int64? {
+        if case .caller = actor { return try await requirePatient(actor).id }
+        return nil
+    }
+
+    /// A caller's changes are keyed by conversation + operation + patient + the canonical
+    /// request; others' by the key their client sent (REST `Idempotency-Key`), or not at all.
+    func exactlyOnceKey(operation: String, patientID: Int64?, actor: FrontDeskActor, requestKey: String?, canonical: String) -> String? {
+        switch actor {
+        case .caller(let session):
+            return "\(session.conversationID)|\(operation)|patient:\(patientID.map(String.init) ?? "")|\(canonical)"
+        case .staff(let member):
+            return requestKey.map { "staff:\(member.id)|\(operation)|\($0)" }
+        case .system(let job):
+            return requestKey.map { "system:\(job)|\(operation)|\($0)" }
+        }
+    }
+
+    static func conversation(of actor: FrontDeskActor) -> String {
+        switch actor {
+        case .caller(let session): session.conversationID
+        case .staff(let member): "staff:\(member.id)"
+        case .system(let job): "system:\(job)"
+        }
+    }
+
+    /// Runs a store call, turning what it throws into the layer's one error type.
+    func attempt<T>(_ body: () async throws -> T) async throws(FrontDeskError) -> T {
+        do {
+            return try await body()
+        } catch let error as FrontDeskError {
+            throw error
+        } catch SchedulingError.storageReplaced(let path) {
+            logger.error("the database file was replaced under the running process; refusing writes", metadata: ["path": "\(path)"])
+            throw .replaced
+        } catch let error as SchedulingError {
+            throw .refused(error)
+        } catch {
+            logger.error("storage failed", metadata: ["error": "\(error)"])
+            throw .unavailable
+        }
+    }
+}
+
+/// What a slot search found, and whose slots were put first.
+public struct SlotSearch: Sendable {
+    public var result: AvailabilityResult
+    /// The patient's preferred provider, when their slots were offered first.
+    public var preferredProviderID: String?
+}
+
+/// A caller recognised by their number.
+public struct RecognisedCaller: Sendable {
+    public var patient: Patient
+    public var nextAppointment: Appointment?
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Scheduling
+
+/// Everything the front desk keeps, behind one asynchronous interface: all SQL lives in its
+/// implementation (`SQLiteFrontDeskStore` today; a PostgreSQL one would implement the same
+/// protocol). Implementations run blocking work on threads of their own, never on Swift's
+/// cooperative pool, so a busy database delays only the work that needs it.
+///
+/// Refusals are thrown as `SchedulingError`; anything else thrown is a storage failure.
+/// Every write that changes an appointment commits, in the same transaction, one audit row and
+/// one outbox event built from `change`.
+public protocol FrontDeskStore: Sendable {
+    // MARK: Reads
+    func profile() async throws -> BusinessProfile
+    func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
+    func patient(id: Int64) async throws -> Patient?
+    /// The one patient the number identifies, or nil when none or several do.
+    func patient(recognisedBy phone: String) async throws -> Patient?
+    /// The patient's appointments from `from` on, soonest first; booked only.
+    func appointments(forPatient patientID: Int64, from: Date) async throws -> [Appointment]
+    /// The book for staff, names resolved, in time order.
+    func listAppointments(date: LocalDate?, provider: String?, patientPhone: String?) async throws -> [AppointmentListing]
+    /// Throws when the storage cannot be read or was replaced under the process.
+    func checkStorage() async throws
+
+    // MARK: Writes
+    func book(_ request: BookingRequest, change: ChangeRecord, now: Date) async throws -> Appointment
+    func hold(serviceID: String, providerID: String?, locationID: String?, start: Date, conversationID: String, now: Date) async throws -> Hold
+    func confirmHold(
+        _ holdID: Int64, patientID: Int64, conversationID: String, notes: String?, idempotencyKey: String?, change: ChangeRecord, now: Date
+    ) async throws -> Appointment
+    /// `patientID` nil: any appointment of the business (staff and system).
+    func cancel(appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date) async throws -> Appointment
+    func reschedule(
+        appointmentID: Int64, patientID: Int64?, to newStart: Date, providerID: String?, locationID: String?, idempotencyKey: String?,
+        change: ChangeRecord, now: Date
+    ) async throws -> Appointment
+    func confirmAppointment(appointmentID: Int64, patientID: Int64?, change: ChangeRecord, now: Date) async throws -> Appointment
+    func verifyPatient(_ claim: IdentityClaim, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> VerificationOutcome
+    func registerPatient(_ patient: NewPatient, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> RegistrationOutcome
+    /// Appends one row to the append-only record of tool calls.
+    func recordToolCall(_ entry: AuditEntry) async throws
+}

@@ -1,0 +1,121 @@
+import Dispatch
+import Foundation
+import Reception
+import Scheduling
+
+/// The front desk's store on one SQLite file (`AppointmentBook`), with threads of its own:
+/// writes run one at a time on a serial queue (each a `BEGIN IMMEDIATE` transaction that may
+/// wait for another process's lock), reads on a concurrent queue of WAL readers. Nothing here
+/// runs on Swift's cooperative pool, so a locked file holds only the work that needs its lock:
+/// reads, other businesses' files and tool-free turns go on.
+public final class SQLiteFrontDeskStore: FrontDeskStore {
+    public let book: AppointmentBook
+    private let writer: DispatchQueue
+    private let readers: DispatchQueue
+
+    public init(book: AppointmentBook, label: String = "frontdesk.store") {
+        self.book = book
+        writer = DispatchQueue(label: "\(label).writer")
+        readers = DispatchQueue(label: "\(label).readers", attributes: .concurrent)
+    }
+
+    private func onWriter<T: Sendable>(_ body: @escaping @Sendable (AppointmentBook) throws -> T) async throws -> T {
+        let book = self.book
+        return try await withCheckedThrowingContinuation { continuation in
+            writer.async { continuation.resume(with: Result { try body(book) }) }
+        }
+    }
+
+    private func onReader<T: Sendable>(_ body: @escaping @Sendable (AppointmentBook) throws -> T) async throws -> T {
+        let book = self.book
+        return try await withCheckedThrowingContinuation { continuation in
+            readers.async { continuation.resume(with: Result { try body(book) }) }
+        }
+    }
+
+    // MARK: - Reads
+
+    public func profile() async throws -> BusinessProfile { try await onReader { try $0.profile() } }
+
+    public func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult {
+        try await onReader { try $0.findAvailableSlots(query, now: now) }
+    }
+
+    public func patient(id: Int64) async throws -> Patient? { try await onReader { try $0.patient(id: id) } }
+
+    public func patient(recognisedBy phone: String) async throws -> Patient? {
+        try await onReader { try $0.patient(byPhone: phone) }
+    }
+
+    public func appointments(forPatient patientID: Int64, from: Date) async throws -> [Appointment] {
+        try await onReader { try $0.appointments(forPatient: patientID, from: from) }
+    }
+
+    public func listAppointments(date: LocalDate?, provider: String?, patientPhone: String?) async throws -> [AppointmentListing] {
+        try await onReader { try $0.listAppointments(date: date, provider: provider, patientPhone: patientPhone) }
+    }
+
+    public func checkStorage() async throws { try await onReader { try $0.checkStorage() } }
+
+    // MARK: - Writes
+
+    public func book(_ request: BookingRequest, change: ChangeRecord, now: Date) async throws -> Appointment {
+        try await onWriter { try $0.book(request, change: change, now: now) }
+    }
+
+    public func hold(
+        serviceID: String, providerID: String?, locationID: String?, start: Date, conversationID: String, now: Date
+    ) async throws -> Hold {
+        try await onWriter {
+            try $0.hold(serviceID: serviceID, providerID: providerID, locationID: locationID, start: start,
+                        conversationID: conversationID, now: now)
+        }
+    }
+
+    public func confirmHold(
+        _ holdID: Int64, patientID: Int64, conversationID: String, notes: String?, idempotencyKey: String?, change: ChangeRecord, now: Date
+    ) async throws -> Appointment {
+        try await onWriter {
+            try $0.confirmHold(holdID, patientID: patientID, conversationID: conversationID, notes: notes,
+                               idempotencyKey: idempotencyKey, change: change, now: now)
+        }
+    }
+
+    public func cancel(appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date) async throws -> Appointment {
+        try await onWriter {
+            try $0.cancel(appointmentID: appointmentID, forPatient: patientID, reason: reason, conversationID: change.conversationID,
+                          change: change, now: now)
+        }
+    }
+
+    public func reschedule(
+        appointmentID: Int64, patientID: Int64?, to newStart: Date, providerID: String?, locationID: String?, idempotencyKey: String?,
+        change: ChangeRecord, now: Date
+    ) async throws -> Appointment {
+        try await onWriter {
+            try $0.reschedule(appointmentID: appointmentID, forPatient: patientID, to: newStart, providerID: providerID,
+                              locationID: locationID, conversationID: change.conversationID, idempotencyKey: idempotencyKey,
+                              change: change, now: now)
+        }
+    }
+
+    public func confirmAppointment(appointmentID: Int64, patientID: Int64?, change: ChangeRecord, now: Date) async throws -> Appointment {
+        try await onWriter { try $0.confirmAppointment(appointmentID: appointmentID, forPatient: patientID, change: change, now: now) }
+    }
+
+    public func verifyPatient(
+        _ claim: IdentityClaim, from source: ClaimSource, budget: VerificationBudget, now: Date
+    ) async throws -> VerificationOutcome {
+        try await onWriter { try $0.verifyPatient(claim, from: source, budget: budget, now: now) }
+    }
+
+    public func registerPatient(
+        _ patient: NewPatient, from source: ClaimSource, budget: VerificationBudget, now: Date
+    ) async throws -> RegistrationOutcome {
+        try await onWriter { try $0.registerPatient(patient, from: source, budget: budget, now: now) }
+    }
+
+    public func recordToolCall(_ entry: AuditEntry) async throws {
+        try await onWriter { try $0.appendAudit(entry) }
+    }
+}
