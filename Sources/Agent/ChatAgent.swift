@@ -135,7 +135,8 @@ public final class ChatAgent: Sendable {
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
-                callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date))
+                callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date,
+                businessRule: turn.businessRule))
     }
 
     static func randomID() -> String {
@@ -212,7 +213,8 @@ struct TurnState: Sendable {
             callerNumber: context.callerNumber, persona: journal.personaName, requestID: journal.requestID,
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
             clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
-            startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current)
+            startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current,
+            businessRule: journal.businessRule)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {
@@ -234,5 +236,6 @@ struct TurnJournal: Sendable {
     let anchor: TranscriptAnchor
     let callerText: String?
     let startedAt: Date
+    let businessRule: String?
     let startedInstant = ContinuousClock.now
 }

@@ -14,10 +14,12 @@ public struct ChatTurn: Sendable {
     /// The client's bearer token, forwarded upstream only when configured to.
     public var upstreamCredential: String?
     public var requestID: String
+    /// Which rule resolved the request to its business (kept in the call log).
+    public var businessRule: String?
 
     public init(
         request: ChatCompletionRequest, personaName: String? = nil, callerNumber: String? = nil, callID: String? = nil,
-        upstreamCredential: String? = nil, requestID: String
+        upstreamCredential: String? = nil, requestID: String, businessRule: String? = nil
     ) {
         self.request = request
         self.personaName = personaName
@@ -25,5 +27,6 @@ public struct ChatTurn: Sendable {
         self.callID = callID
         self.upstreamCredential = upstreamCredential
         self.requestID = requestID
+        self.businessRule = businessRule
     }
 }

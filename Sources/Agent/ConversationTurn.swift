@@ -26,12 +26,14 @@ public struct ConversationTurn: Sendable, Equatable {
     public var duration: Duration
     /// Who the conversation acted for by the turn's end; handed on to the turns continuing it.
     public var identity: TurnIdentity.State
+    /// Which rule resolved the request to its business.
+    public var businessRule: String?
 
     public init(
         conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
         anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
         clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration,
-        identity: TurnIdentity.State = .init()
+        identity: TurnIdentity.State = .init(), businessRule: String? = nil
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -49,6 +51,7 @@ public struct ConversationTurn: Sendable, Equatable {
         self.startedAt = startedAt
         self.duration = duration
         self.identity = identity
+        self.businessRule = businessRule
     }
 }
 

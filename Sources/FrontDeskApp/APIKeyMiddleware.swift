@@ -2,35 +2,47 @@ import HTTPTypes
 import Hummingbird
 import Foundation
 
-/// A1: when `FRONTDESK_API_KEYS` is set, every `/v1/*` request must carry one of them as a
-/// bearer token; anything else is a 401 before any work (or upstream call) happens.
+/// A1: when `FRONTDESK_API_KEYS` is set or any business has a key (`frontdesk business key
+/// create`), every `/v1/*` request must carry one of them as a bearer token; anything else is a
+/// 401 before any work (or upstream call) happens. A server key (`FRONTDESK_API_KEYS`) may name
+/// any business with `X-FrontDesk-Business`; a business key is its business's only.
 /// The bearer itself is remembered only for `UPSTREAM_FORWARD_CLIENT_KEY` and never logged.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = FrontDeskRequestContext
     let keys: [[UInt8]]
+    let businesses: Businesses
 
-    init(keys: [String]) {
+    init(keys: [String], businesses: Businesses) {
         self.keys = keys.map { Array($0.utf8) }
+        self.businesses = businesses
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let bearer = Self.bearerToken(request.headers[.authorization])
         context.clientBearer = bearer
-        if !keys.isEmpty {
-            guard let bearer, keys.contains(where: { Self.constantTimeEquals($0, Array(bearer.utf8)) }) else {
-                var error = OpenAIHTTPError(
-                    status: .unauthorized,
-                    message: bearer == nil
-                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'; keys are configured in FRONTDESK_API_KEYS."
-                        : "Incorrect API key provided.",
-                    type: "invalid_request_error", code: "invalid_api_key")
-                error.headers[.wwwAuthenticate] = "Bearer"
-                throw error
-            }
+        if let bearer, keys.contains(where: { Self.constantTimeEquals($0, Array(bearer.utf8)) }) {
             context.isAuthenticated = true
+        } else if let bearer, let business = await businesses.business(forKey: bearer) {
+            context.isAuthenticated = true
+            context.keyBusiness = business
+        } else if await requiresKey() {
+            var error = OpenAIHTTPError(
+                status: .unauthorized,
+                message: bearer == nil
+                    ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'; keys are configured in FRONTDESK_API_KEYS or created with `frontdesk business key create`."
+                    : "Incorrect API key provided.",
+                type: "invalid_request_error", code: "invalid_api_key")
+            error.headers[.wwwAuthenticate] = "Bearer"
+            throw error
         }
         return try await next(request, context)
+    }
+
+    /// Whether a key is required at all: once one exists, anywhere.
+    private func requiresKey() async -> Bool {
+        if !keys.isEmpty { return true }
+        return await businesses.haveKeys()
     }
 
     static func bearerToken(_ header: String?) -> String? {

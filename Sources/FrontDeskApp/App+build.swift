@@ -9,29 +9,27 @@ import Reception
 import Scheduling
 import Upstream
 
-/// Everything the service runs on, built once: the calendar, the upstream client, the agent.
-/// `serve`, `persona render` and the tests all build through here, so they cannot drift apart.
+/// Everything the service runs on, built once: the upstream client, the business registry
+/// and each business's front desk. `serve`, `persona render` and the tests all build through
+/// here, so they cannot drift apart.
 public struct FrontDeskServices: Sendable {
     public let configuration: AppConfiguration
-    public let book: AppointmentBook
-    /// The use-case layer over the book: every channel acts through it.
-    public let desk: FrontDesk
-    public let personas: PersonaStore
-    public let agent: ChatAgent
-    /// The call log's writer; `buildApplication` runs it as a service next to the server.
-    public let conversations: CallLogConversationStore
+    /// Every business this server answers for; `buildApplication` runs their call-log writers.
+    public let businesses: Businesses
     let curl: CurlUpstreamClient?
+
+    /// The home business (the server's own database file): what a single-business server is.
+    public var home: BusinessRuntime { businesses.home }
+    public var book: AppointmentBook { home.book }
+    public var desk: FrontDesk { home.desk }
+    public var personas: PersonaStore { home.personas }
+    public var agent: ChatAgent { home.agent }
+    public var conversations: CallLogConversationStore { home.conversations }
 
     /// - Parameter upstream: replaces the libcurl upstream (tests of the agent loop only).
     public init(configuration: AppConfiguration, logger: Logger, upstream: (any ChatUpstream)? = nil) throws {
         let logger = logger.redactingPersonalData
         self.configuration = configuration
-        let book = try AppointmentBook(path: configuration.databasePath, logger: logger)
-        self.book = book
-        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book), logger: logger)
-        self.desk = desk
-        let personas = PersonaStore(directory: URL(fileURLWithPath: configuration.personasDirectory))
-        self.personas = personas
 
         var curl: CurlUpstreamClient?
         let chatUpstream: any ChatUpstream
@@ -54,24 +52,40 @@ public struct FrontDeskServices: Sendable {
             chatUpstream = UnconfiguredUpstream()
         }
         self.curl = curl
-        // The call log's blocking SQLite work runs off Swift's cooperative pool (the calendar's
-        // runs on the store's own threads).
+        // The call log's and the registry's blocking SQLite work runs off Swift's cooperative
+        // pool (each calendar's runs on its store's own threads).
         let blockingWork = BlockingWorkExecutor()
-        let conversations = CallLogConversationStore(
-            log: try CallLog(path: configuration.databasePath), logger: Logger(label: "frontdesk.calls").redactingPersonalData,
-            executor: blockingWork)
-        self.conversations = conversations
-        self.agent = ChatAgent(
+        businesses = try Businesses(registry: try BusinessRegistry(homePath: configuration.databasePath), executor: blockingWork,
+                                    logger: logger) { business, path in
+            try Self.openBusiness(business, path: path, configuration: configuration, upstream: chatUpstream,
+                                  executor: blockingWork, logger: logger)
+        }
+    }
+
+    /// Opens one business's calendar file (creating and migrating it) and builds its front desk.
+    private static func openBusiness(
+        _ business: BusinessDirectory.Business, path: String, configuration: AppConfiguration, upstream: any ChatUpstream,
+        executor: any TaskExecutor, logger: Logger
+    ) throws -> BusinessRuntime {
+        var logger = logger
+        logger[metadataKey: "business"] = "\(business.id)"
+        let book = try AppointmentBook(path: path, logger: logger)
+        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book, label: "frontdesk.store.\(business.id)"), logger: logger)
+        let personas = PersonaStore(directory: URL(fileURLWithPath: business.personasDirectory ?? configuration.personasDirectory))
+        var callLogger = Logger(label: "frontdesk.calls").redactingPersonalData
+        callLogger[metadataKey: "business"] = "\(business.id)"
+        let conversations = CallLogConversationStore(log: try CallLog(path: path), logger: callLogger, executor: executor)
+        let agent = ChatAgent(
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(desk: desk)),
-            upstream: chatUpstream,
-            tools: ToolRegistry(
-                AppointmentTools.all(desk: desk), audit: ToolCallAuditSink(desk: desk)),
+            upstream: upstream,
+            tools: ToolRegistry(AppointmentTools.all(desk: desk), audit: ToolCallAuditSink(desk: desk)),
             configuration: AgentConfiguration(
-                upstreamModel: configuration.upstreamModel, defaultPersona: configuration.personaName,
+                upstreamModel: configuration.upstreamModel, defaultPersona: business.defaultPersona ?? configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,
                 turnDeadline: configuration.turnDeadline),
             conversations: conversations)
+        return BusinessRuntime(id: business.id, book: book, desk: desk, personas: personas, agent: agent, conversations: conversations)
     }
 
     /// Stops the libcurl driver thread.
@@ -94,11 +108,11 @@ public func buildApplication(
     ]))
     HealthController(desk: services.desk, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
-    let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys))
+    let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, businesses: services.businesses))
     ModelsController(agent: services.agent, upstreamModel: configuration.upstreamModel, startedAt: Int(Date().timeIntervalSince1970))
         .addRoutes(to: v1)
     ChatCompletionsController(
-        agent: services.agent, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
+        businesses: services.businesses, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
     ).addRoutes(to: v1)
 
     return Application(
@@ -113,6 +127,6 @@ public func buildApplication(
             availableConnectionsDelegate: .maximum(configuration.maxConnections ?? ConnectionLimit.fromDescriptorLimit(), logger: logger)),
         // Services shut down in reverse order, the server first: turns still in flight are
         // recorded before the call log's writer drains and stops.
-        services: [ConversationRecorderService(store: services.conversations)],
+        services: [CallLogWriters(businesses: services.businesses)],
         logger: logger)
 }

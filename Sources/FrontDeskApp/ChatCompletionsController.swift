@@ -4,16 +4,18 @@ import Hummingbird
 import Logging
 import NIOCore
 import OpenAIWire
+import Reception
 
-/// `POST /v1/chat/completions`: HTTP in, a `ChatTurn` to the agent, JSON or SSE out.
-/// Nothing past this type knows about HTTP.
+/// `POST /v1/chat/completions`: HTTP in, the request resolved to one business, a `ChatTurn` to
+/// that business's agent, JSON or SSE out. Nothing past this type knows about HTTP.
 struct ChatCompletionsController: Sendable {
-    let agent: ChatAgent
+    let businesses: Businesses
     let maxBodyBytes: Int
     let forwardClientKey: Bool
 
     static let personaHeader = HTTPField.Name("X-FrontDesk-Persona")!
     static let callerHeader = HTTPField.Name("X-FrontDesk-Caller")!
+    static let businessHeader = HTTPField.Name("X-FrontDesk-Business")!
 
     func addRoutes(to group: RouterGroup<FrontDeskRequestContext>) {
         group.post("chat/completions", use: create)
@@ -22,6 +24,7 @@ struct ChatCompletionsController: Sendable {
     @Sendable func create(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
         let turn = try await decodeTurn(request, context: context)
         let personaParam = turn.personaParam
+        let agent = turn.agent
         if turn.turn.request.stream {
             let stream: AgentStream
             do {
@@ -60,7 +63,9 @@ struct ChatCompletionsController: Sendable {
     }
 
     /// Reads and validates the body, and decides persona and caller.
-    private func decodeTurn(_ request: Request, context: FrontDeskRequestContext) async throws -> (turn: ChatTurn, personaParam: String?) {
+    private func decodeTurn(
+        _ request: Request, context: FrontDeskRequestContext
+    ) async throws -> (turn: ChatTurn, personaParam: String?, agent: ChatAgent) {
         var request = request
         let body: ByteBuffer
         do {
@@ -94,11 +99,36 @@ struct ChatCompletionsController: Sendable {
         let telephony = TelephonyContext(
             telephony: parsed.telephony,
             trustedCallerHeader: context.isAuthenticated ? request.headers[Self.callerHeader] : nil)
+        let (runtime, resolution) = try await resolveBusiness(request, context: context, telephony: telephony)
+        // After the explicit choices (header, query, model id), the number called may pick the persona.
         let turn = ChatTurn(
-            request: parsed, personaName: persona, callerNumber: telephony.callerNumber, callID: telephony.callID,
-            upstreamCredential: forwardClientKey ? context.clientBearer : nil, requestID: context.requestID)
+            request: parsed, personaName: persona ?? resolution.numberPersona, callerNumber: telephony.callerNumber,
+            callID: telephony.callID, upstreamCredential: forwardClientKey ? context.clientBearer : nil, requestID: context.requestID,
+            businessRule: resolution.rule.rawValue)
         context.logger.debug(
-            "turn", metadata: ["persona": "\(persona ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))", "stream": "\(parsed.stream)"])
-        return (turn, personaParam)
+            "turn", metadata: ["business": "\(runtime.id)", "business_rule": "\(resolution.rule.rawValue)",
+                               "persona": "\(turn.personaName ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))",
+                               "stream": "\(parsed.stream)"])
+        return (turn, personaParam, runtime.agent)
+    }
+
+    /// Exactly one business, or a clear 4xx: never a guess.
+    private func resolveBusiness(
+        _ request: Request, context: FrontDeskRequestContext, telephony: TelephonyContext
+    ) async throws -> (BusinessRuntime, BusinessResolver.Resolution) {
+        let header = request.headers[Self.businessHeader].flatMap { $0.isEmpty ? nil : $0 }
+        let signals = BusinessResolver.Signals(
+            keyBusiness: context.keyBusiness, authenticated: context.isAuthenticated, telnyxCalledNumber: telephony.telnyxCalledNumber,
+            vapiCalledNumber: telephony.vapiCalledNumber, header: header)
+        do {
+            return try await businesses.resolve(signals)
+        } catch let refusal as BusinessResolver.Refusal {
+            throw OpenAIHTTPError(refusal)
+        } catch {
+            context.logger.error("could not open the business's calendar", metadata: ["error": "\(error)"])
+            throw OpenAIHTTPError(
+                status: .serviceUnavailable, message: "This business's calendar cannot be opened right now.", type: "server_error",
+                code: "business_unavailable")
+        }
     }
 }

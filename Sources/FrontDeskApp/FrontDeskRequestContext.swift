@@ -3,13 +3,16 @@ import Logging
 import NIOCore
 
 /// Per-request state: the request id for logs and responses, and whether the request proved
-/// one of our API keys (only then is the `X-FrontDesk-Caller` header trusted). The body size
+/// one of our API keys (only then are the `X-FrontDesk-Caller` and `X-FrontDesk-Business`
+/// headers trusted) and whose business key it was. The body size
 /// limit is applied by the controller, which knows the configured `MAX_BODY_BYTES`.
 public struct FrontDeskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var requestID: String
     public var isAuthenticated = false
     public var clientBearer: String?
+    /// The business whose API key authenticated the request, when it was a business key.
+    public var keyBusiness: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import OpenAIWire
+import Reception
 
 /// The one place an error becomes HTTP: a status plus OpenAI's error JSON. Every failure a
 /// client can see, from a malformed body to an upstream timeout, is rendered from this.
@@ -60,6 +61,27 @@ extension OpenAIHTTPError {
             self.init(status: .badGateway, message: message, type: "server_error", code: "upstream_interrupted")
         case .contextUnavailable(let message):
             self.init(status: .serviceUnavailable, message: message, type: "server_error", code: "calendar_unavailable")
+        }
+    }
+}
+
+extension OpenAIHTTPError {
+    /// A request that resolves to no single business.
+    init(_ refusal: BusinessResolver.Refusal) {
+        switch refusal {
+        case .conflict(let message):
+            self.init(status: .forbidden, message: message + " Nothing was done.", type: "invalid_request_error", code: "business_mismatch")
+        case .unknown(let message):
+            self.init(status: .notFound, message: message, type: "invalid_request_error", code: "unknown_business")
+        case .unspecified(let businesses):
+            self.init(
+                status: .badRequest,
+                message: "This server answers for \(businesses.count) businesses and the request names none. Call one of a business's numbers (telnyx_agent_target, phoneNumber.number), use its API key, or send X-FrontDesk-Business with a server key.",
+                type: "invalid_request_error", code: "business_required")
+        case .headerNeedsAuthentication:
+            self.init(
+                status: .unauthorized, message: "X-FrontDesk-Business is honoured only on a request authenticated with a server API key.",
+                type: "invalid_request_error", code: "invalid_api_key")
         }
     }
 }

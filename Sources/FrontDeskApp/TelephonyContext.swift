@@ -6,10 +6,13 @@ import Scheduling
 ///
 /// Telnyx (Custom LLM) sends `extra_metadata.telnyx_end_user_target` (the caller's number);
 /// Vapi (`custom-llm`) sends `call.customer.number` or `customer.number` and `call.id`. These
-/// fields describe the call and are never forwarded upstream.
+/// fields describe the call and are never forwarded upstream. The number *called* picks the
+/// business: Telnyx's `extra_metadata.telnyx_agent_target`, Vapi's `phoneNumber.number`.
 struct TelephonyContext: Sendable, Equatable {
     var callerNumber: String?
     var callID: String?
+    var telnyxCalledNumber: String?
+    var vapiCalledNumber: String?
 
     init(callerNumber: String? = nil, callID: String? = nil) {
         self.callerNumber = callerNumber
@@ -25,6 +28,9 @@ struct TelephonyContext: Sendable, Equatable {
             ?? telephony["customer"]?["number"]?.stringValue
             ?? trustedCallerHeader
         self.callerNumber = caller.flatMap(Self.normalise)
+        self.telnyxCalledNumber = extra?["telnyx_agent_target"]?.stringValue.flatMap(Self.normalise)
+        self.vapiCalledNumber = (call?["phoneNumber"]?["number"]?.stringValue ?? telephony["phoneNumber"]?["number"]?.stringValue)
+            .flatMap(Self.normalise)
         self.callID =
             call?["id"]?.stringValue
             ?? extra?["telnyx_conversation_id"]?.stringValue

@@ -18,6 +18,11 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var db: DatabaseOptions
 
     func run() throws {
+        try Self.importProfile(file: file, into: try db.resolvedPath())
+    }
+
+    /// Reads, validates and imports a profile file; a bad one changes nothing.
+    static func importProfile(file: String, into path: String) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -30,7 +35,6 @@ struct ImportCommand: ParsableCommand {
         } catch let error as DecodingError {
             throw Self.fail("\(file): \(Self.describe(error))")
         }
-        let path = try db.resolvedPath()
         do {
             try AppointmentBook(path: path).importProfile(profile, now: Date())
         } catch let error as SchedulingError {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import FrontDeskApp
 import Logging
+import SQLiteStore
 
 /// `frontdesk persona render NAME` / `frontdesk persona check`: preview and lint persona files.
 struct PersonaCommand: ParsableCommand {
@@ -19,12 +20,13 @@ struct PersonaCommand: ParsableCommand {
 
         func run() async throws {
             var configuration = try AppConfiguration.load(profile: db.env)
-            configuration.databasePath = try db.resolvedPath()
+            configuration.databasePath = try db.homePath()
             let logger = Logger(label: "frontdesk")
             let services = try FrontDeskServices(configuration: configuration, logger: logger)
             defer { services.shutdown() }
             do {
-                print(try await services.agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
+                let agent = try await services.businesses.runtime(named: db.business ?? BusinessRegistry.homeBusinessID).agent
+                print(try await agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
             } catch {
                 throw ValidationError("\(error)")
             }

@@ -41,13 +41,14 @@ public final class CallLog: Sendable {
                 for turn in turns {
                     let started = turn.startedAt.unixMilliseconds
                     try db.run("""
-                        INSERT INTO calls (id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns)
-                        VALUES (?, ?, ?, ?, ?, ?, 1)
+                        INSERT INTO calls (id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns, business_rule)
+                        VALUES (?, ?, ?, ?, ?, ?, 1, ?)
                         ON CONFLICT (id) DO UPDATE SET
                             turns = turns + 1,
                             last_turn_at_ms = max(last_turn_at_ms, excluded.last_turn_at_ms),
                             caller = coalesce(calls.caller, excluded.caller)
-                        """, [v(turn.conversationID), v(turn.telephonyCallID), v(turn.caller), v(turn.persona), v(started), v(started)])
+                        """, [v(turn.conversationID), v(turn.telephonyCallID), v(turn.caller), v(turn.persona), v(started), v(started),
+                              v(turn.businessRule)])
                     try db.run("""
                         INSERT INTO call_turns (call_id, request_id, anchor_position, anchor_digest, caller_text, internal_messages,
                             answer, client_tool_calls, finish_reason, error, streamed, started_at_ms, duration_ms, patient_id,
@@ -90,12 +91,13 @@ public final class CallLog: Sendable {
     private func calls(where condition: String, _ values: [SQLiteValue]) throws -> [CallSummary] {
         try reader.withLock { db in
             try db.all("""
-                SELECT id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns FROM calls
+                SELECT id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns, business_rule FROM calls
                 WHERE \(condition) ORDER BY last_turn_at_ms DESC, id LIMIT ?2
                 """, values) { row in
                 CallSummary(
                     id: row.text(0), telephonyCallID: row.optionalText(1), caller: row.optionalText(2), persona: row.text(3),
-                    startedAt: Date(unixMilliseconds: row.int(4)), lastTurnAt: Date(unixMilliseconds: row.int(5)), turns: row.int(6))
+                    startedAt: Date(unixMilliseconds: row.int(4)), lastTurnAt: Date(unixMilliseconds: row.int(5)), turns: row.int(6),
+                    businessRule: row.optionalText(7))
             }
         }
     }

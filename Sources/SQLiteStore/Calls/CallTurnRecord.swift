@@ -32,12 +32,14 @@ public struct CallTurnRecord: Sendable, Equatable {
     public var patientID: Int64?
     /// Failed verifications in the conversation by the turn's end.
     public var failedVerifications: Int
+    /// Which rule resolved the request to this business (`api_key`, `telnyx_agent_target` …).
+    public var businessRule: String?
 
     public init(
         conversationID: String, telephonyCallID: String?, caller: String?, persona: String, requestID: String,
         anchorPosition: Int, anchorDigest: String, callerText: String?, internalMessages: String = "[]", answer: String?,
         clientToolCalls: String = "[]", finishReason: String?, error: String? = nil, streamed: Bool, startedAt: Date,
-        durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0
+        durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0, businessRule: String? = nil
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -57,6 +59,7 @@ public struct CallTurnRecord: Sendable, Equatable {
         self.durationMilliseconds = durationMilliseconds
         self.patientID = patientID
         self.failedVerifications = failedVerifications
+        self.businessRule = businessRule
     }
 }
 
@@ -69,4 +72,6 @@ public struct CallSummary: Sendable, Equatable {
     public var startedAt: Date
     public var lastTurnAt: Date
     public var turns: Int
+    /// How the conversation's first turn was resolved to this business.
+    public var businessRule: String?
 }

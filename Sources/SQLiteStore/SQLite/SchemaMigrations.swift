@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -336,5 +336,11 @@ enum SchemaMigrations {
         );
         CREATE INDEX outbox_appointment ON outbox(appointment_id, id);
         ALTER TABLE appointments ADD COLUMN confirmed_at INTEGER;
+        """
+
+    /// Which rule resolved each call to its business (`api_key`, `telnyx_agent_target`,
+    /// `vapi_phone_number`, `header`, `only_business`): kept so staff can tell how a call got here.
+    private static let v6 = """
+        ALTER TABLE calls ADD COLUMN business_rule TEXT;
         """
 }
