@@ -174,6 +174,8 @@ struct TurnState: Sendable {
     let journal: TurnJournal
     /// This turn's internal rounds as the next turns will get them back.
     var internalMessages: [ChatMessage] = []
+    /// One audit row per tool call this turn answered, kept with the turn's record.
+    var toolAudit: [AuditEntry] = []
 
     func upstreamBody(stream: Bool) -> [UInt8] {
         request.upstreamBodyBytes(model: upstreamModel, messages: messages, tools: tools, stream: stream)
@@ -188,6 +190,7 @@ struct TurnState: Sendable {
         // copy of our answer. And with our calls only: a client call is answered by the client.
         internalMessages.append(.assistant(nil, toolCalls: ours.map(Self.remembered)))
         for outcome in outcomes {
+            toolAudit.append(ToolAudit.entry(outcome, context: context))
             let result = ChatMessage.tool(callID: outcome.call.id, content: outcome.content)
             messages.append(result)
             internalMessages.append(result)
@@ -214,7 +217,7 @@ struct TurnState: Sendable {
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
             clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
             startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current,
-            businessRule: journal.businessRule)
+            businessRule: journal.businessRule, toolAudit: toolAudit)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {

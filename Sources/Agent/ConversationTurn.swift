@@ -28,12 +28,14 @@ public struct ConversationTurn: Sendable, Equatable {
     public var identity: TurnIdentity.State
     /// Which rule resolved the request to its business.
     public var businessRule: String?
+    /// The turn's tool calls as audit rows, written with the turn.
+    public var toolAudit: [AuditEntry]
 
     public init(
         conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
         anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
         clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration,
-        identity: TurnIdentity.State = .init(), businessRule: String? = nil
+        identity: TurnIdentity.State = .init(), businessRule: String? = nil, toolAudit: [AuditEntry] = []
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -52,6 +54,7 @@ public struct ConversationTurn: Sendable, Equatable {
         self.duration = duration
         self.identity = identity
         self.businessRule = businessRule
+        self.toolAudit = toolAudit
     }
 }
 

@@ -11,17 +11,14 @@ import OpenAIWire
 public struct ToolRegistry: Sendable {
     private let tools: [String: any AgentTool]
     private let order: [String]
-    private let audit: (any ToolAuditSink)?
     private let executor: (any TaskExecutor)?
 
     /// - Parameters:
-    ///   - audit: told about every call this registry answers, once, with its outcome.
     ///   - executor: where calls run. Tools block on the calendar (a write waits for the lock),
     ///     so the app gives them threads of their own, off Swift's cooperative pool.
-    public init(_ tools: [any AgentTool], audit: (any ToolAuditSink)? = nil, executor: (any TaskExecutor)? = nil) {
+    public init(_ tools: [any AgentTool], executor: (any TaskExecutor)? = nil) {
         self.tools = Dictionary(tools.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = tools.map(\.definition.name)
-        self.audit = audit
         self.executor = executor
     }
 
@@ -77,9 +74,7 @@ public struct ToolRegistry: Sendable {
                 ToolFailure(code: "unknown_tool", message: "There is no tool named '\(call.name.bounded(64, singleLine: true))'. Available tools: \(available.isEmpty ? "none" : available)."))
         }
         let elapsed = ContinuousClock.now - started
-        let outcome = ToolOutcome(call: call, result: result, duration: elapsed)
-        await audit?.record(outcome, context: context)
-        return outcome
+        return ToolOutcome(call: call, result: result, duration: elapsed)
     }
 }
 

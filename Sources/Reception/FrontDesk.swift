@@ -176,15 +176,6 @@ public final class FrontDesk: Sendable {
         return RecognisedCaller(patient: patient, nextAppointment: next)
     }
 
-    /// Appends the record of one tool call. Never throws: a failed audit write is logged.
-    public func recordToolCall(_ entry: AuditEntry) async {
-        do {
-            try await store.recordToolCall(entry)
-        } catch {
-            logger.error("could not write the tool audit row", metadata: ["tool": "\(entry.toolName)", "error": "\(error)"])
-        }
-    }
-
     // MARK: - Shared
 
     /// The patient an actor acts for: a caller's own (recognised or verified; a patient id

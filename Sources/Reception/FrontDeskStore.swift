@@ -38,6 +38,4 @@ public protocol FrontDeskStore: Sendable {
     func confirmAppointment(appointmentID: Int64, patientID: Int64?, change: ChangeRecord, now: Date) async throws -> Appointment
     func verifyPatient(_ claim: IdentityClaim, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> VerificationOutcome
     func registerPatient(_ patient: NewPatient, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> RegistrationOutcome
-    /// Appends one row to the append-only record of tool calls.
-    func recordToolCall(_ entry: AuditEntry) async throws
 }

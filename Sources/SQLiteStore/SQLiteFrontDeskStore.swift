@@ -114,8 +114,4 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     ) async throws -> RegistrationOutcome {
         try await onWriter { try $0.registerPatient(patient, from: source, budget: budget, now: now) }
     }
-
-    public func recordToolCall(_ entry: AuditEntry) async throws {
-        try await onWriter { try $0.appendAudit(entry) }
-    }
 }

@@ -143,11 +143,11 @@ struct ToolArgumentValidationTests {
     }
 
     @Test func auditArgumentsMaskPhonesAndBirthDatesAndNeverStoreUnparseableText() {
-        let masked = ToolCallAuditSink.maskedArguments(
+        let masked = ToolAudit.maskedArguments(
             #"{"first_name":"Ana","date_of_birth":"1990-02-03","phone":"+13105550199"}"#)
         #expect(!masked.contains("1990-02-03"))
         #expect(!masked.contains("3105550199"))
         #expect(masked.contains("Ana"))
-        #expect(ToolCallAuditSink.maskedArguments("call +13105550199 now {") == #"{"unparseable_characters":23}"#)
+        #expect(ToolAudit.maskedArguments("call +13105550199 now {") == #"{"unparseable_characters":23}"#)
     }
 }

@@ -33,7 +33,7 @@ struct BoundedInputTests {
             #expect(result.utf8.count < 2_000)
             // and the audit row keeps a cut name and only the size of the arguments
             let book = try AppointmentBook(path: path)
-            let audit = try #require(try book.auditEntries(conversationID: "call:big-1").first)
+            let audit = try #require(try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:big-1") }.first)
             #expect(audit.toolName.count < 120 && audit.toolName.contains("[cut: 99936 more characters]"))
             #expect(audit.arguments.utf8.count < 400)
             // and the call log keeps a cut answer with a note, and remembers the call by its size only
@@ -57,9 +57,9 @@ struct BoundedInputTests {
     }
 
     @Test func auditArgumentsCutLongStringsAndKeepOnlyTheSizeOfHugeOnes() {
-        let long = ToolCallAuditSink.maskedArguments(#"{"reason":""# + String(repeating: "r", count: 1000) + #""}"#)
+        let long = ToolAudit.maskedArguments(#"{"reason":""# + String(repeating: "r", count: 1000) + #""}"#)
         #expect(long.contains("[cut: 800 more characters]"))
-        let huge = ToolCallAuditSink.maskedArguments(
+        let huge = ToolAudit.maskedArguments(
             "{" + (0..<2000).map { #""k\#($0)":"v""# }.joined(separator: ",") + "}")
         #expect(huge.hasPrefix(#"{"oversized_characters":"#))
     }

@@ -103,7 +103,7 @@ struct CallerIdentityTests {
             let attempts = try book.verificationAttempts(conversationID: "call:oracle-1")
             #expect(attempts.count == 5)
             #expect(attempts.allSatisfy { $0.tool == "create_patient" && $0.outcome != "verified" })
-            let audit = try book.auditEntries(conversationID: "call:oracle-1").filter { $0.toolName == "create_patient" }
+            let audit = try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:oracle-1") }.filter { $0.toolName == "create_patient" }
             #expect(audit.count == 40)
             #expect(audit.filter { $0.outcome == "too_many_attempts" }.count == 35)
         }

@@ -59,7 +59,7 @@ struct ToolLoopTests {
             #expect(stored.serviceID == "cleaning")
             #expect(stored.start == slot.start)
             // and both calls were audited
-            let audit = try book.auditEntries(conversationID: "call:book-1")
+            let audit = try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:book-1") }
             #expect(audit.map(\.toolCallID) == ["call_find", "call_book"])
             #expect(audit.map(\.outcome) == ["ok", "ok"])
         }
@@ -127,7 +127,7 @@ struct ToolLoopTests {
             let result = try #require(Self.toolResults(try Self.last(upstream))["call_evil"])
             #expect(result["error"]?["code"] == "not_found")
             #expect(try book.appointment(id: target.id, forPatient: michael.id).status == .booked)
-            let audit = try book.auditEntries(conversationID: "call:inject-1")
+            let audit = try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:inject-1") }
             #expect(audit.count == 1)
             #expect(audit.first?.outcome == "not_found")
             #expect(audit.first?.toolName == "cancel_appointment")
@@ -153,7 +153,7 @@ struct ToolLoopTests {
             #expect(results["call_3"]?["patient_first_name"] == "Emily")
             #expect(results["call_3"]?["appointments"]?.arrayValue?.isEmpty == false)
             let book = try AppointmentBook(path: path)
-            #expect(try book.auditEntries(conversationID: "call:anon-1").map(\.outcome) == ["verification_required", "ok", "ok"])
+            #expect(try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:anon-1") }.map(\.outcome) == ["verification_required", "ok", "ok"])
         }
     }
 
@@ -204,7 +204,7 @@ struct ToolLoopTests {
             #expect(results["call_c"]?["error"]?["code"] == "unknown_tool")
             #expect(results["call_d"]?["providers"]?.arrayValue?.map { $0["id"] } == ["dr-chen"])
             // and the audit has exactly one row per call
-            let audit = try AppointmentBook(path: path).auditEntries(conversationID: "call:many-1")
+            let audit = try await ConversationMemoryTests.eventually { try AppointmentBook(path: path).auditEntries(conversationID: "call:many-1") }
             #expect(audit.count == calls.count)
             #expect(Set(audit.map(\.toolCallID)) == Set(calls.compactMap(\.id)))
             #expect(audit.first { $0.toolCallID == "call_c" }?.outcome == "unknown_tool")
@@ -261,7 +261,7 @@ struct ToolLoopTests {
             #expect(results["call_date"]?["error"]?["details"]?["field"] == "from_date")
             #expect(try book.listAppointments().count == before)
             #expect(try book.listAppointments().allSatisfy { $0.status == .booked })
-            #expect(try book.auditEntries(conversationID: "call:bad-1").count == 4)
+            #expect(try await ConversationMemoryTests.eventually { try book.auditEntries(conversationID: "call:bad-1") }.count == 4)
         }
     }
 

@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import SQLiteStore
+import Reception
 import Scheduling
 import Synchronization
 import Testing
@@ -83,6 +84,15 @@ import Testing
         for (a, b) in zip(all, all.dropFirst()) where a.providerName == b.providerName {
             #expect(a.end <= b.start || a.start >= b.end)
         }
+        // and every stored booking has exactly one outbox event and one audit row, and there is
+        // none for a booking that did not commit: the kill could not split them
+        let events = try reopened.outboxEvents(limit: 100_000)
+        let audit = try reopened.changeAudit()
+        #expect(events.count == all.count)
+        #expect(audit.count == all.count)
+        #expect(Set(events.compactMap(\.appointmentID)) == stored)
+        #expect(Set(audit.compactMap(\.appointmentID)) == stored)
+        #expect(events.allSatisfy { $0.type == "booking.created" })
     }
 
     func integrityCheck(_ path: String) -> String {

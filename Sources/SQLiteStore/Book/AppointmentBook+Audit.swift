@@ -7,13 +7,15 @@ extension AppointmentBook {
 
     /// Appends one audit row. Rows can never be changed or deleted (triggers RAISE).
     public func appendAudit(_ entry: AuditEntry) throws {
-        try write { db in
-            try db.run("""
-                INSERT INTO tool_audit (conversation_id, tool_call_id, tool_name, arguments, outcome, duration_ms, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [v(entry.conversationID), v(entry.toolCallID), v(entry.toolName), v(entry.arguments), v(entry.outcome),
-                      v(max(0, entry.durationMilliseconds)), v(entry.createdAt.unixSeconds)])
-        }
+        try write { db in try Self.insertAudit(entry, db: db) }
+    }
+
+    static func insertAudit(_ entry: AuditEntry, db: SQLiteConnection) throws {
+        try db.run("""
+            INSERT INTO tool_audit (conversation_id, tool_call_id, tool_name, arguments, outcome, duration_ms, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [v(entry.conversationID), v(entry.toolCallID), v(entry.toolName), v(entry.arguments), v(entry.outcome),
+                  v(max(0, entry.durationMilliseconds)), v(entry.createdAt.unixSeconds)])
     }
 
     // MARK: - Reads

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Reception
 import Scheduling
 
 /// The conversations the assistant had: who called, each turn, the tool rounds it ran and
@@ -58,6 +59,7 @@ public final class CallLog: Sendable {
                               v(turn.callerText), v(turn.internalMessages), v(turn.answer), v(turn.clientToolCalls),
                               v(turn.finishReason), v(turn.error), v(turn.streamed), v(started), v(max(0, turn.durationMilliseconds)),
                               v(turn.patientID), v(max(0, turn.failedVerifications))])
+                    for entry in turn.toolAudit { try AppointmentBook.insertAudit(entry, db: db) }
                 }
             }
         }

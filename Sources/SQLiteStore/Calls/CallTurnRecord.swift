@@ -1,4 +1,5 @@
 import Foundation
+import Reception
 import Scheduling
 
 /// One turn of a conversation as the call log keeps it. Message and tool-call fields are
@@ -34,12 +35,15 @@ public struct CallTurnRecord: Sendable, Equatable {
     public var failedVerifications: Int
     /// Which rule resolved the request to this business (`api_key`, `telnyx_agent_target` …).
     public var businessRule: String?
+    /// The turn's tool calls, written to the append-only `tool_audit` in the turn's transaction.
+    public var toolAudit: [AuditEntry]
 
     public init(
         conversationID: String, telephonyCallID: String?, caller: String?, persona: String, requestID: String,
         anchorPosition: Int, anchorDigest: String, callerText: String?, internalMessages: String = "[]", answer: String?,
         clientToolCalls: String = "[]", finishReason: String?, error: String? = nil, streamed: Bool, startedAt: Date,
-        durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0, businessRule: String? = nil
+        durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0, businessRule: String? = nil,
+        toolAudit: [AuditEntry] = []
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -60,6 +64,7 @@ public struct CallTurnRecord: Sendable, Equatable {
         self.patientID = patientID
         self.failedVerifications = failedVerifications
         self.businessRule = businessRule
+        self.toolAudit = toolAudit
     }
 }
 

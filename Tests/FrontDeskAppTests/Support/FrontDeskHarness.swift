@@ -29,6 +29,7 @@ struct FrontDeskHarness {
         script: [ScriptedReply] = [],
         logs: LogRecorder? = nil,
         configure: @escaping @Sendable (inout AppConfiguration) -> Void = { _ in },
+        testing: TestingSetup = .router,
         _ body: @escaping @Sendable (any TestClientProtocol, ScriptedUpstream) async throws -> Void
     ) async throws {
         let upstream = ScriptedUpstream(script: script)
@@ -52,7 +53,7 @@ struct FrontDeskHarness {
             defer { services.shutdown() }
             try StartupChecks.run(services: services, logger: logger)
             let app = buildApplication(services: services, logger: logger)
-            try await app.test(.router) { client in
+            try await app.test(testing) { client in
                 try await body(client, upstream)
             }
         }

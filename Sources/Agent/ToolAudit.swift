@@ -4,21 +4,17 @@ import OpenAIWire
 import Scheduling
 import Reception
 
-/// Writes each tool outcome, through the front desk, as one row of the append-only record of
-/// tool calls: conversation, tool call id, tool, arguments with phone numbers and dates of
-/// birth masked, outcome code, duration in milliseconds.
-public struct ToolCallAuditSink: ToolAuditSink {
-    let desk: FrontDesk
-
-    public init(desk: FrontDesk) { self.desk = desk }
-
-    public func record(_ outcome: ToolOutcome, context: ToolContext) async {
-        let entry = AuditEntry(
+/// The audit row of one tool call: conversation, tool call id, tool, arguments with phone
+/// numbers and dates of birth masked, outcome code, duration in milliseconds. A turn keeps
+/// them with its record, and the call log writes them in the turn's own transaction, off the
+/// caller's path: an audit write waiting for another process's lock never holds a turn.
+public enum ToolAudit {
+    static func entry(_ outcome: ToolOutcome, context: ToolContext) -> AuditEntry {
+        AuditEntry(
             conversationID: context.conversationID, toolCallID: outcome.call.id.bounded(128),
             toolName: outcome.call.name.bounded(64),
-            arguments: Self.maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
+            arguments: maskedArguments(outcome.call.arguments), outcome: outcome.outcomeCode,
             durationMilliseconds: outcome.duration.elapsedMilliseconds, createdAt: context.now)
-        await desk.recordToolCall(entry)
     }
 
     /// Most characters of masked arguments an audit row keeps; past it, only the length.
