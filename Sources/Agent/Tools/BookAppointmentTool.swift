@@ -12,11 +12,7 @@ public struct BookAppointmentTool: AgentTool {
 
     public init(desk: FrontDesk) { self.desk = desk }
 
-    static let properties: [ToolSchema.Property] = [
-        ("service_id", ToolSchema.string("The service id, e.g. \"cleaning\".")),
-        ("start", ToolSchema.string("The slot's start exactly as find_available_slots returned it, e.g. \"2026-11-23T09:00:00-05:00\".")),
-        ("provider_id", ToolSchema.nullableString("The slot's provider_id, or null for whoever is free.")),
-        ("location_id", ToolSchema.nullableString("The slot's location_id, or null.")),
+    static let properties: [ToolSchema.Property] = ToolSchema.slot + [
         ("hold_id", ToolSchema.nullableInteger("The hold_id from hold_slot when the slot was held, else null.")),
         ("notes", ToolSchema.nullableString("A short note for the practice (reason for visit), or null.")),
     ]

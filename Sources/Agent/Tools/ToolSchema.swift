@@ -31,6 +31,14 @@ enum ToolSchema {
         ["type": ["integer", "null"], "description": .string(description)]
     }
 
+    /// A slot as `find_available_slots` offered it: what `hold_slot` and `book_appointment` take.
+    static let slot: [Property] = [
+        ("service_id", ToolSchema.string("The service id, e.g. \"cleaning\".")),
+        ("start", ToolSchema.string("The slot's start exactly as find_available_slots returned it, e.g. \"2026-11-23T09:00:00-05:00\".")),
+        ("provider_id", ToolSchema.nullableString("The slot's provider_id, or null for whoever is free.")),
+        ("location_id", ToolSchema.nullableString("The slot's location_id, or null.")),
+    ]
+
     /// The field names of a schema built by `object`, for `ToolArguments(allowed:)`.
     static func fields(_ properties: [Property]) -> [String] { properties.map(\.name) }
 }
