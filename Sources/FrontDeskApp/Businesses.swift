@@ -54,8 +54,13 @@ public final class Businesses: Sendable {
     /// The directory, re-read when older than the refresh interval. A failed re-read keeps the
     /// last one (logged): a registry hiccup must not take calls down.
     public func directory() async -> BusinessDirectory {
-        let (directory, fetchedAt) = state.withLock { ($0.directory, $0.fetchedAt) }
-        guard ContinuousClock.now - fetchedAt >= refreshInterval else { return directory }
+        // One request refreshes; the others keep using the directory they have meanwhile.
+        let (directory, claimed) = state.withLock { state -> (BusinessDirectory, Bool) in
+            guard ContinuousClock.now - state.fetchedAt >= refreshInterval else { return (state.directory, false) }
+            state.fetchedAt = .now
+            return (state.directory, true)
+        }
+        guard claimed else { return directory }
         let registry = self.registry
         let fresh = await withTaskExecutorPreference(executor) { () -> BusinessDirectory? in
             do { return try registry.directory() } catch {
@@ -65,7 +70,6 @@ public final class Businesses: Sendable {
         }
         return state.withLock { state in
             if let fresh { state.directory = fresh }
-            state.fetchedAt = .now
             return state.directory
         }
     }
