@@ -11,15 +11,11 @@ import OpenAIWire
 public struct ToolRegistry: Sendable {
     private let tools: [String: any AgentTool]
     private let order: [String]
-    private let executor: (any TaskExecutor)?
 
-    /// - Parameters:
-    ///   - executor: where calls run. Tools block on the calendar (a write waits for the lock),
-    ///     so the app gives them threads of their own, off Swift's cooperative pool.
-    public init(_ tools: [any AgentTool], executor: (any TaskExecutor)? = nil) {
+    /// Tools never block: the front desk's store runs blocking work on threads of its own.
+    public init(_ tools: [any AgentTool]) {
         self.tools = Dictionary(tools.map { ($0.definition.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = tools.map(\.definition.name)
-        self.executor = executor
     }
 
     public var names: [String] { order }
@@ -46,7 +42,7 @@ public struct ToolRegistry: Sendable {
     ) async -> [ToolOutcome] {
         await withTaskGroup(of: (Int, ToolOutcome).self) { group in
             for (index, call) in calls.enumerated() {
-                group.addTask(executorPreference: executor) { (index, await self.execute(call, disabled: disabled, context: context)) }
+                group.addTask { (index, await self.execute(call, disabled: disabled, context: context)) }
             }
             var outcomes = [ToolOutcome?](repeating: nil, count: calls.count)
             for await (index, outcome) in group { outcomes[index] = outcome }

@@ -168,12 +168,10 @@ public final class FrontDesk: Sendable {
         return try await attempt { try await store.listAppointments(date: date, provider: provider, patientPhone: patientPhone) }
     }
 
-    /// A caller the number recognises, with their next appointment and preferred provider:
-    /// the live context a call starts with.
+    /// A caller the number recognises, with their next appointment and the profile to name it
+    /// by: the live context a call starts with, read once per turn in one store read.
     public func recognisedCaller(phone: String, now: Date) async throws(FrontDeskError) -> RecognisedCaller? {
-        guard let patient = try await attempt({ try await store.patient(recognisedBy: phone) }) else { return nil }
-        let next = try await attempt { try await store.appointments(forPatient: patient.id, from: now) }.first
-        return RecognisedCaller(patient: patient, nextAppointment: next)
+        try await attempt { try await store.recognisedCaller(phone: phone, now: now) }
     }
 
     // MARK: - Shared
@@ -242,8 +240,16 @@ public struct SlotSearch: Sendable {
     public var preferredProviderID: String?
 }
 
-/// A caller recognised by their number.
+/// A caller recognised by their number, as of one snapshot of the calendar.
 public struct RecognisedCaller: Sendable {
     public var patient: Patient
     public var nextAppointment: Appointment?
+    /// The business profile of the same snapshot (to name the appointment's service and provider).
+    public var profile: BusinessProfile
+
+    public init(patient: Patient, nextAppointment: Appointment?, profile: BusinessProfile) {
+        self.patient = patient
+        self.nextAppointment = nextAppointment
+        self.profile = profile
+    }
 }

@@ -16,6 +16,9 @@ public protocol FrontDeskStore: Sendable {
     func patient(id: Int64) async throws -> Patient?
     /// The one patient the number identifies, or nil when none or several do.
     func patient(recognisedBy phone: String) async throws -> Patient?
+    /// The patient the number identifies (as `patient(recognisedBy:)`), their next booked
+    /// appointment and the profile, in one read: what every turn with a caller number needs.
+    func recognisedCaller(phone: String, now: Date) async throws -> RecognisedCaller?
     /// The patient's appointments from `from` on, soonest first; booked only.
     func appointments(forPatient patientID: Int64, from: Date) async throws -> [Appointment]
     /// The book for staff, names resolved, in time order.

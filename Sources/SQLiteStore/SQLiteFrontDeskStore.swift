@@ -47,6 +47,10 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
         try await onReader { try $0.patient(byPhone: phone) }
     }
 
+    public func recognisedCaller(phone: String, now: Date) async throws -> RecognisedCaller? {
+        try await onReader { try $0.recognisedCaller(phone: phone, now: now) }
+    }
+
     public func appointments(forPatient patientID: Int64, from: Date) async throws -> [Appointment] {
         try await onReader { try $0.appointments(forPatient: patientID, from: from) }
     }

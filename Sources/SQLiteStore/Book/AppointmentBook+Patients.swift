@@ -1,4 +1,5 @@
 import Foundation
+import Reception
 import Scheduling
 
 extension AppointmentBook {
@@ -60,11 +61,32 @@ extension AppointmentBook {
     /// several are (then ask who is calling). Patients registered over the phone on a number
     /// that already belonged to someone are on it but not recognised by it (A11).
     public func patient(byPhone raw: String) throws -> Patient? {
-        guard let number = PhoneNumber(raw) else { throw SchedulingError.invalid(field: "phone", message: "not a valid phone number") }
-        let matches = try read { db in
-            try db.all("SELECT \(Self.patientColumns) FROM patients WHERE phone = ? AND recognised_by_phone = 1 ORDER BY id LIMIT 2",
-                       [v(number.e164)], Self.patientRow)
+        let number = try Self.number(raw)
+        return try read { db in try Self.recognised(number, db: db) }
+    }
+
+    /// The patient the number identifies, their next booked appointment and the profile, in
+    /// one snapshot: the live context of every turn with a caller number, in one read.
+    public func recognisedCaller(phone raw: String, now: Date) throws -> RecognisedCaller? {
+        let number = try Self.number(raw)
+        return try read { db in
+            guard let patient = try Self.recognised(number, db: db) else { return nil }
+            let next = try db.first("""
+                SELECT \(Self.appointmentColumns) FROM appointments
+                WHERE patient_id = ? AND start_utc >= ? AND status = 'booked' ORDER BY start_utc, id LIMIT 1
+                """, [v(patient.id), v(now.unixSeconds)], Self.appointmentRow)
+            return RecognisedCaller(patient: patient, nextAppointment: next, profile: try schedule(db).profile)
         }
+    }
+
+    private static func number(_ raw: String) throws -> PhoneNumber {
+        guard let number = PhoneNumber(raw) else { throw SchedulingError.invalid(field: "phone", message: "not a valid phone number") }
+        return number
+    }
+
+    private static func recognised(_ number: PhoneNumber, db: SQLiteConnection) throws -> Patient? {
+        let matches = try db.all("SELECT \(patientColumns) FROM patients WHERE phone = ? AND recognised_by_phone = 1 ORDER BY id LIMIT 2",
+                                 [v(number.e164)], patientRow)
         return matches.count == 1 ? matches[0] : nil
     }
 
