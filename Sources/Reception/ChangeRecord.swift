@@ -1,7 +1,7 @@
 /// Who made a change and through which channel: written, in the same transaction as the
 /// change, into the audit trail and into the change's outbox event.
-public struct ChangeRecord: Sendable, Equatable, Codable {
-    public enum ActorKind: String, Sendable, Codable {
+public struct ChangeRecord: Sendable, Equatable {
+    public enum ActorKind: String, Sendable {
         case caller, staff, system
     }
 

@@ -80,17 +80,10 @@ public final class FrontDesk: Sendable {
     public func hold(
         serviceID: String, providerID: String?, locationID: String?, start: Date, for actor: FrontDeskActor, now: Date
     ) async throws(FrontDeskError) -> Hold {
-        let conversation: String
-        switch actor {
-        case .caller(let session):
-            _ = try await requirePatient(actor)
-            conversation = session.conversationID
-        case .staff(let member): conversation = "staff:\(member.id)"
-        case .system(let job): conversation = "system:\(job)"
-        }
+        if case .caller = actor { _ = try await requirePatient(actor) }
         return try await attempt {
             try await store.hold(serviceID: serviceID, providerID: providerID, locationID: locationID, start: start,
-                                 conversationID: conversation, now: now)
+                                 conversationID: Self.conversation(of: actor), now: now)
         }
     }
 
@@ -102,16 +95,15 @@ public final class FrontDesk: Sendable {
         let key = exactlyOnceKey(operation: "book", patientID: patientID, actor: actor, requestKey: request.requestKey,
                                  canonical: request.canonical)
         let change = actor.change(actingFor: patientID)
-        let conversation = change.conversationID
         return try await attempt {
             if let holdID = request.holdID {
-                return try await store.confirmHold(holdID, patientID: patientID, conversationID: conversation ?? Self.conversation(of: actor),
+                return try await store.confirmHold(holdID, patientID: patientID, conversationID: Self.conversation(of: actor),
                                                    notes: request.notes, idempotencyKey: key, change: change, now: now)
             }
             return try await store.book(
                 BookingRequest(patientID: patientID, serviceID: request.serviceID, providerID: request.providerID,
                                locationID: request.locationID, start: request.start, notes: request.notes,
-                               conversationID: conversation, idempotencyKey: key),
+                               conversationID: change.conversationID, idempotencyKey: key),
                 change: change, now: now)
         }
     }
@@ -153,11 +145,15 @@ public final class FrontDesk: Sendable {
     public func upcomingAppointments(
         for actor: FrontDeskActor, patientID explicit: Int64? = nil, now: Date
     ) async throws(FrontDeskError) -> (patient: Patient, appointments: [Appointment]) {
-        let patientID = try await patientID(for: actor, explicit: explicit)
-        guard let patient = try await attempt({ try await store.patient(id: patientID) }) else {
-            throw .refused(.notFound("patient"))
+        let patient: Patient
+        if case .caller = actor {
+            patient = try await requirePatient(actor)
+        } else {
+            let patientID = try await patientID(for: actor, explicit: explicit)
+            guard let found = try await attempt({ try await store.patient(id: patientID) }) else { throw .refused(.notFound("patient")) }
+            patient = found
         }
-        return (patient, try await attempt { try await store.appointments(forPatient: patientID, from: now) })
+        return (patient, try await attempt { try await store.appointments(forPatient: patient.id, from: now) })
     }
 
     /// The day's schedule (or the whole book), for staff and the system only.
@@ -197,16 +193,13 @@ public final class FrontDesk: Sendable {
     /// A caller's changes are keyed by conversation + operation + patient + the canonical
     /// request; others' by the key their client sent (REST `Idempotency-Key`), or not at all.
     func exactlyOnceKey(operation: String, patientID: Int64?, actor: FrontDeskActor, requestKey: String?, canonical: String) -> String? {
-        switch actor {
-        case .caller(let session):
-            return "\(session.conversationID)|\(operation)|patient:\(patientID.map(String.init) ?? "")|\(canonical)"
-        case .staff(let member):
-            return requestKey.map { "staff:\(member.id)|\(operation)|\($0)" }
-        case .system(let job):
-            return requestKey.map { "system:\(job)|\(operation)|\($0)" }
-        }
+        let scope = Self.conversation(of: actor)
+        if case .caller = actor { return "\(scope)|\(operation)|patient:\(patientID.map(String.init) ?? "")|\(canonical)" }
+        return requestKey.map { "\(scope)|\(operation)|\($0)" }
     }
 
+    /// What holds and exactly-once keys belong to: the call's conversation, or the staff
+    /// member or job acting.
     static func conversation(of actor: FrontDeskActor) -> String {
         switch actor {
         case .caller(let session): session.conversationID

@@ -40,7 +40,6 @@ public struct OutboxEvent: Sendable, Equatable {
             actor: change.actorKind.rawValue, conversationID: change.conversationID)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         let text = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return OutboxEvent(kind: kind, appointmentID: appointment.id, data: text)
     }
@@ -63,10 +62,10 @@ public struct OutboxEvent: Sendable, Equatable {
         var conversationID: String?
 
         enum CodingKeys: String, CodingKey {
-            case appointmentID = "appointmentId", previousAppointmentID = "previousAppointmentId", patientID = "patientId"
-            case providerID = "providerId", serviceID = "serviceId", locationID = "locationId", status
-            case startUTC = "startUtc", endUTC = "endUtc", startLocal, endLocal, timeZone, channel, actor
-            case conversationID = "conversationId"
+            case appointmentID = "appointment_id", previousAppointmentID = "previous_appointment_id", patientID = "patient_id"
+            case providerID = "provider_id", serviceID = "service_id", locationID = "location_id", status
+            case startUTC = "start_utc", endUTC = "end_utc", startLocal = "start_local", endLocal = "end_local"
+            case timeZone = "time_zone", channel, actor, conversationID = "conversation_id"
         }
     }
 

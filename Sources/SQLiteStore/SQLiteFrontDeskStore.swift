@@ -20,16 +20,17 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     }
 
     private func onWriter<T: Sendable>(_ body: @escaping @Sendable (AppointmentBook) throws -> T) async throws -> T {
-        let book = self.book
-        return try await withCheckedThrowingContinuation { continuation in
-            writer.async { continuation.resume(with: Result { try body(book) }) }
-        }
+        try await run(body, on: writer)
     }
 
     private func onReader<T: Sendable>(_ body: @escaping @Sendable (AppointmentBook) throws -> T) async throws -> T {
+        try await run(body, on: readers)
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable (AppointmentBook) throws -> T, on queue: DispatchQueue) async throws -> T {
         let book = self.book
         return try await withCheckedThrowingContinuation { continuation in
-            readers.async { continuation.resume(with: Result { try body(book) }) }
+            queue.async { continuation.resume(with: Result { try body(book) }) }
         }
     }
 

@@ -27,6 +27,7 @@ enum CallTranscript {
                 + "started \(timestamp(call.startedAt, timeZone)) (\(timeZone.identifier))",
         ]
         if let telephony = call.telephonyCallID { lines.append("  telephony call id \(telephony)") }
+        if let rule = call.businessRule { lines.append("  reached this business by \(rule)") }
         for (index, turn) in turns.enumerated() {
             lines.append("")
             lines.append("Turn \(index + 1) at \(timestamp(turn.startedAt, timeZone)), \(turn.durationMilliseconds) ms, "
