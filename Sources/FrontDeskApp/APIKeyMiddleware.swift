@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Foundation
+import Reception
 
 /// A1: when `FRONTDESK_API_KEYS` is set or any business has a key (`frontdesk business key
 /// create`), every `/v1/*` request must carry one of them as a bearer token; anything else is a
@@ -23,9 +24,9 @@ struct APIKeyMiddleware: RouterMiddleware {
         context.clientBearer = bearer
         if let bearer, keys.contains(where: { Self.constantTimeEquals($0, Array(bearer.utf8)) }) {
             context.isAuthenticated = true
-        } else if let bearer, let business = await businesses.business(forKey: bearer) {
+        } else if let bearer, let key = await businesses.businessKey(bearer) {
             context.isAuthenticated = true
-            context.keyBusiness = business
+            context.keyBusiness = key.businessID
         } else if await requiresKey() {
             var error = OpenAIHTTPError(
                 status: .unauthorized,

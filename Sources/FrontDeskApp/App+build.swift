@@ -105,6 +105,13 @@ public func buildApplication(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: OpenAIErrorMiddleware(routes: [
         "/health": [.get, .head], "/v1/models": [.get, .head], "/v1/chat/completions": [.post],
+        "/api/v1/openapi.json": [.get, .head], "/api/v1/business": [.get, .head, .put], "/api/v1/providers": [.get, .head],
+        "/api/v1/services": [.get, .head], "/api/v1/locations": [.get, .head], "/api/v1/availability": [.get, .head],
+        "/api/v1/appointments": [.get, .head, .post], "/api/v1/appointments/export": [.get, .head],
+        "/api/v1/appointments/:id": [.get, .head], "/api/v1/appointments/:id/cancel": [.post],
+        "/api/v1/appointments/:id/reschedule": [.post], "/api/v1/appointments/:id/confirm": [.post],
+        "/api/v1/patients": [.get, .head, .post], "/api/v1/patients/:id": [.get, .head, .patch],
+        "/api/v1/calls": [.get, .head], "/api/v1/calls/export": [.get, .head], "/api/v1/calls/:id": [.get, .head],
     ]))
     HealthController(desk: services.desk, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
@@ -114,6 +121,14 @@ public func buildApplication(
     ChatCompletionsController(
         businesses: services.businesses, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
     ).addRoutes(to: v1)
+
+    // The staff REST API: every route needs a key, and acts in the one business it resolves to.
+    OpenAPIController().addRoutes(to: router)
+    let api = router.group("api/v1").add(middleware: StaffAPIMiddleware(serverKeys: configuration.apiKeys, businesses: services.businesses))
+    BusinessAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
+    AppointmentsAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
+    PatientsAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
+    CallsAPIController().addRoutes(to: api)
 
     return Application(
         router: router,

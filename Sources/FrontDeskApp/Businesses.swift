@@ -74,8 +74,8 @@ public final class Businesses: Sendable {
         }
     }
 
-    /// The business an API key belongs to, or nil for a key that is not a (live) business key.
-    public func business(forKey key: String) async -> String? {
+    /// The live business key `key` is, or nil for a key that is not one.
+    public func businessKey(_ key: String) async -> BusinessDirectory.Key? {
         let keys = await directory().keys
         // Most servers have no business keys: then no bearer is hashed at all.
         return keys.isEmpty ? nil : keys[BusinessRegistry.hash(key)]

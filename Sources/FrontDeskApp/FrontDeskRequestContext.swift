@@ -13,6 +13,8 @@ public struct FrontDeskRequestContext: RequestContext {
     public var clientBearer: String?
     /// The business whose API key authenticated the request, when it was a business key.
     public var keyBusiness: String?
+    /// On `/api/v1`: the business the request acts in and the staff member acting.
+    var staff: StaffAccess?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

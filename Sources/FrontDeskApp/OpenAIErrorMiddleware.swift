@@ -8,8 +8,22 @@ import Logging
 struct OpenAIErrorMiddleware: RouterMiddleware {
     typealias Context = FrontDeskRequestContext
 
-    /// Known paths and their methods, for telling 405 from 404.
+    /// Known paths and their methods, for telling 405 from 404. A segment `:name` matches any one segment.
     let routes: [String: [HTTPRequest.Method]]
+
+    static func methods(for path: String, in routes: [String: [HTTPRequest.Method]]) -> [HTTPRequest.Method]? {
+        if let exact = routes[path] { return exact }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var methods: [HTTPRequest.Method] = []
+        for (pattern, allowed) in routes where pattern.contains("/:") {
+            let parts = pattern.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == segments.count,
+                  zip(parts, segments).allSatisfy({ $0.hasPrefix(":") ? !$1.isEmpty : $0 == $1 })
+            else { continue }
+            methods += allowed.filter { !methods.contains($0) }
+        }
+        return methods.isEmpty ? nil : methods
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -18,7 +32,7 @@ struct OpenAIErrorMiddleware: RouterMiddleware {
             throw error
         } catch let error as HTTPError where error.status == .notFound {
             let path = request.uri.path.count > 1 && request.uri.path.hasSuffix("/") ? String(request.uri.path.dropLast()) : request.uri.path
-            if let methods = routes[path] {
+            if let methods = Self.methods(for: path, in: routes) {
                 var notAllowed = OpenAIHTTPError(
                     status: .methodNotAllowed,
                     message: "Method \(request.method) is not allowed on \(path). Use \(methods.map(\.rawValue).joined(separator: " or ")).",

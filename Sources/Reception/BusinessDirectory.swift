@@ -29,12 +29,24 @@ public struct BusinessDirectory: Sendable, Equatable {
         }
     }
 
+    /// An API key that is not revoked: whose it is, and its id (what the audit trail names,
+    /// never the key itself).
+    public struct Key: Sendable, Equatable {
+        public var businessID: String
+        public var id: Int64
+
+        public init(businessID: String, id: Int64) {
+            self.businessID = businessID
+            self.id = id
+        }
+    }
+
     public var businesses: [String: Business]
     public var numbers: [String: Number]
-    /// Key hash → business id, for keys not revoked.
-    public var keys: [String: String]
+    /// Key hash → the key, for keys not revoked.
+    public var keys: [String: Key]
 
-    public init(businesses: [String: Business], numbers: [String: Number] = [:], keys: [String: String] = [:]) {
+    public init(businesses: [String: Business], numbers: [String: Number] = [:], keys: [String: Key] = [:]) {
         self.businesses = businesses
         self.numbers = numbers
         self.keys = keys

@@ -95,7 +95,7 @@ public final class FrontDesk: Sendable {
         let key = exactlyOnceKey(operation: "book", patientID: patientID, actor: actor, requestKey: request.requestKey,
                                  canonical: request.canonical)
         let change = actor.change(actingFor: patientID)
-        return try await attempt {
+        let booked = try await attempt {
             if let holdID = request.holdID {
                 return try await store.confirmHold(holdID, patientID: patientID, conversationID: Self.conversation(of: actor),
                                                    notes: request.notes, idempotencyKey: key, change: change, now: now)
@@ -106,6 +106,14 @@ public final class FrontDesk: Sendable {
                                conversationID: change.conversationID, idempotencyKey: key),
                 change: change, now: now)
         }
+        // A client's key names one request: the same key with another booking is refused
+        // (the first booking stands), never answered with a booking that was not asked for.
+        if request.requestKey != nil, request.holdID == nil,
+           booked.patientID != patientID || booked.serviceID != request.serviceID || booked.start != request.start
+            || request.providerID.map({ $0 != booked.providerID }) == true || request.locationID.map({ $0 != booked.locationID }) == true {
+            throw .keyReused
+        }
+        return booked
     }
 
     /// Cancels an appointment: a caller only their own (anyone else's is `not_found`), staff
@@ -126,10 +134,15 @@ public final class FrontDesk: Sendable {
         let owner = try await ownerScope(actor)
         let canonical = "appointment:\(appointmentID)|start:\(Int64(newStart.timeIntervalSince1970))|provider:\(providerID ?? "")|location:\(locationID ?? "")"
         let key = exactlyOnceKey(operation: "reschedule", patientID: owner, actor: actor, requestKey: requestKey, canonical: canonical)
-        return try await attempt {
+        let moved = try await attempt {
             try await store.reschedule(appointmentID: appointmentID, patientID: owner, to: newStart, providerID: providerID,
                                        locationID: locationID, idempotencyKey: key, change: actor.change(actingFor: owner), now: now)
         }
+        if requestKey != nil, moved.rescheduledFrom != appointmentID || moved.start != newStart
+            || providerID.map({ $0 != moved.providerID }) == true || locationID.map({ $0 != moved.locationID }) == true {
+            throw .keyReused
+        }
+        return moved
     }
 
     /// Marks a booked appointment as confirmed by the patient (a reply to a reminder, staff on
@@ -180,6 +193,8 @@ public final class FrontDesk: Sendable {
             return try await requirePatient(actor).id
         case .staff, .system:
             guard let explicit else { throw .refused(.invalid(field: "patient_id", message: "is required")) }
+            // Named by a client: an unknown id is said plainly, not left to a foreign key.
+            guard try await attempt({ try await store.patient(id: explicit) }) != nil else { throw .refused(.notFound("patient")) }
             return explicit
         }
     }

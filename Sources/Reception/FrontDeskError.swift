@@ -13,6 +13,9 @@ public enum FrontDeskError: Error, Sendable, Equatable {
     case duplicatePatient
     /// The actor may not do this at all (a caller asking for the day's schedule).
     case notPermitted(String)
+    /// A client's idempotency key came back with a different request than the one it was
+    /// first used for: the first result stands and nothing was changed.
+    case keyReused
     /// Storage failed; nothing was changed.
     case unavailable
     /// The storage file was renamed, deleted or replaced under the running process: nothing

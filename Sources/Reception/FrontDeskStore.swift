@@ -9,7 +9,7 @@ import Scheduling
 /// Refusals are thrown as `SchedulingError`; anything else thrown is a storage failure.
 /// Every write that changes an appointment commits, in the same transaction, one audit row and
 /// one outbox event built from `change`.
-public protocol FrontDeskStore: Sendable {
+public protocol FrontDeskStore: StaffStore {
     // MARK: Reads
     func profile() async throws -> BusinessProfile
     func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
@@ -41,4 +41,27 @@ public protocol FrontDeskStore: Sendable {
     func confirmAppointment(appointmentID: Int64, patientID: Int64?, change: ChangeRecord, now: Date) async throws -> Appointment
     func verifyPatient(_ claim: IdentityClaim, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> VerificationOutcome
     func registerPatient(_ patient: NewPatient, from source: ClaimSource, budget: VerificationBudget, now: Date) async throws -> RegistrationOutcome
+}
+
+/// What staff read and change, apart from the calendar's own operations above.
+public protocol StaffStore: Sendable {
+    // MARK: Reads
+    /// A page of appointments matching `filter`, sorted by start then id.
+    func appointmentRecords(_ filter: AppointmentFilter, page: PageRequest) async throws -> Page<AppointmentRecord>
+    /// One appointment with its patient and every change made to it.
+    func appointmentRecord(id: Int64) async throws -> AppointmentRecord?
+    /// Patients whose name contains `query` (any case) or whose number contains its digits, by id.
+    func patients(matching query: String?, page: PageRequest) async throws -> Page<Patient>
+    /// A page of calls matching `filter`, newest first.
+    func calls(_ filter: CallFilter, page: PageRequest) async throws -> Page<CallRecord>
+    /// Calls from the patient's number or that acted for the patient, newest first.
+    func calls(ofPatient patient: Patient, limit: Int) async throws -> [CallRecord]
+    func callTranscript(id: String) async throws -> CallTranscript?
+
+    // MARK: Writes
+    /// Adds a patient, audited with `change`. A key seen before returns the patient it created.
+    func createPatient(_ patient: NewPatient, idempotencyKey: String?, change: ChangeRecord, now: Date) async throws -> Patient
+    func updateContact(patientID: Int64, _ update: ContactUpdate, change: ChangeRecord, now: Date) async throws -> Patient
+    /// Validates and replaces the business profile in one transaction.
+    func importProfile(_ profile: BusinessProfile, now: Date) async throws
 }

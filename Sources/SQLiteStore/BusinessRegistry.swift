@@ -71,8 +71,10 @@ public final class BusinessRegistry: Sendable {
                 try db.query("SELECT number, business_id, persona FROM business_numbers") {
                     numbers[$0.text(0)] = BusinessDirectory.Number(businessID: $0.text(1), persona: $0.optionalText(2))
                 }
-                var keys: [String: String] = [:]
-                try db.query("SELECT key_hash, business_id FROM api_keys WHERE revoked_at IS NULL") { keys[$0.text(0)] = $0.text(1) }
+                var keys: [String: BusinessDirectory.Key] = [:]
+                try db.query("SELECT key_hash, business_id, id FROM api_keys WHERE revoked_at IS NULL") {
+                    keys[$0.text(0)] = BusinessDirectory.Key(businessID: $0.text(1), id: $0.int(2))
+                }
                 return BusinessDirectory(businesses: Dictionary(uniqueKeysWithValues: businesses.map { ($0.id, $0) }),
                                          numbers: numbers, keys: keys)
             }

@@ -119,4 +119,38 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     ) async throws -> RegistrationOutcome {
         try await onWriter { try $0.registerPatient(patient, from: source, budget: budget, now: now) }
     }
+
+    // MARK: - Staff
+
+    public func appointmentRecords(_ filter: AppointmentFilter, page: PageRequest) async throws -> Page<AppointmentRecord> {
+        try await onReader { try $0.appointmentRecords(filter, page: page) }
+    }
+
+    public func appointmentRecord(id: Int64) async throws -> AppointmentRecord? { try await onReader { try $0.appointmentRecord(id: id) } }
+
+    public func patients(matching query: String?, page: PageRequest) async throws -> Page<Patient> {
+        try await onReader { try $0.patients(matching: query, page: page) }
+    }
+
+    public func calls(_ filter: CallFilter, page: PageRequest) async throws -> Page<CallRecord> {
+        try await onReader { try $0.calls(filter, page: page) }
+    }
+
+    public func calls(ofPatient patient: Patient, limit: Int) async throws -> [CallRecord] {
+        try await onReader { try $0.calls(ofPatient: patient, limit: limit) }
+    }
+
+    public func callTranscript(id: String) async throws -> CallTranscript? { try await onReader { try $0.callTranscript(id: id) } }
+
+    public func createPatient(_ patient: NewPatient, idempotencyKey: String?, change: ChangeRecord, now: Date) async throws -> Patient {
+        try await onWriter { try $0.createPatient(patient, idempotencyKey: idempotencyKey, change: change, now: now) }
+    }
+
+    public func updateContact(patientID: Int64, _ update: ContactUpdate, change: ChangeRecord, now: Date) async throws -> Patient {
+        try await onWriter { try $0.updateContact(patientID: patientID, update, change: change, now: now) }
+    }
+
+    public func importProfile(_ profile: BusinessProfile, now: Date) async throws {
+        try await onWriter { try $0.importProfile(profile, now: now) }
+    }
 }

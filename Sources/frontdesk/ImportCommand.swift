@@ -51,20 +51,9 @@ struct ImportCommand: ParsableCommand {
         return ExitCode.failure
     }
 
-    /// "providers[1].hours: missing key open"-style text instead of Foundation's debug dump.
+    /// "providers[1].hours: missing"-style text instead of Foundation's debug dump.
     static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.reduce("") { result, key in
-                if let index = key.intValue { return result + "[\(index)]" }
-                return result.isEmpty ? key.stringValue : result + "." + key.stringValue
-            }
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])): missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let place = path(context.codingPath)
-            return (place.isEmpty ? "" : place + ": ") + context.debugDescription
-        @unknown default: return "\(error)"
-        }
+        let (path, message) = ProfileDecodingError.describe(error)
+        return (path.isEmpty ? "" : path + ": ") + message
     }
 }

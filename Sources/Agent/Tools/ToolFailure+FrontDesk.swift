@@ -63,6 +63,9 @@ extension ToolFailure {
                 message: "That person may already be registered. Verify them with search_patients instead, or offer to transfer the caller to the front desk staff.")
         case .notPermitted(let why):
             self.init(code: "not_permitted", message: why)
+        case .keyReused:
+            // Callers' keys are built from the request itself, so a tool never meets this.
+            self.init(code: "not_permitted", message: "That request conflicts with an earlier one.")
         case .unavailable, .replaced:
             self = .calendarUnavailable
         }

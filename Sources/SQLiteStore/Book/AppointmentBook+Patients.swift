@@ -25,6 +25,11 @@ extension AppointmentBook {
             guard let number = PhoneNumber(raw) else { throw SchedulingError.invalid(field: "phone", message: "not a valid phone number") }
             phone = number.e164
         }
+        var email: String?
+        if let raw = patient.email, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let address = EmailAddress(raw) else { throw SchedulingError.invalid(field: "email", message: "is not a valid email address") }
+            email = address.text
+        }
         let key = Patient.nameKey(first: first, last: last)
         if let existing: Int64 = try db.first("""
             SELECT id FROM patients WHERE date_of_birth = ? AND (name_key = ? OR (phone IS NOT NULL AND phone = ?)) ORDER BY id
@@ -38,9 +43,9 @@ extension AppointmentBook {
         try db.run("""
             INSERT INTO patients (first_name, last_name, name_key, date_of_birth, phone, email, preferred_provider_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [v(first), v(last), v(key), v(dob.description), v(phone), v(patient.email), v(patient.preferredProviderID), v(now.unixSeconds)])
+            """, [v(first), v(last), v(key), v(dob.description), v(phone), v(email), v(patient.preferredProviderID), v(now.unixSeconds)])
         return Patient(id: db.lastInsertRowID, firstName: first, lastName: last, dateOfBirth: dob.description, phone: phone,
-                       email: patient.email, preferredProviderID: patient.preferredProviderID)
+                       email: email, preferredProviderID: patient.preferredProviderID)
     }
 
     // MARK: - Reads

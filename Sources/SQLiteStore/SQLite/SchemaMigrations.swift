@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -342,5 +342,22 @@ enum SchemaMigrations {
     /// `vapi_phone_number`, `header`, `only_business`): kept so staff can tell how a call got here.
     private static let v6 = """
         ALTER TABLE calls ADD COLUMN business_rule TEXT;
+        """
+
+    /// The staff side.
+    /// - `patient_request_keys`: a staff client's `Idempotency-Key` for adding a patient, so a
+    ///   retried request returns the patient the first one created (bookings keep theirs in
+    ///   `idempotency_keys`).
+    /// - `change_audit` now also records changes to patients (`patient.created`,
+    ///   `patient.updated`, with no appointment), and is read by conversation to link a call to
+    ///   what it changed.
+    private static let v7 = """
+        CREATE TABLE patient_request_keys (
+            key TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES patients(id),
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX change_audit_conversation ON change_audit(conversation_id, id) WHERE conversation_id IS NOT NULL;
+        CREATE INDEX calls_started ON calls(started_at_ms, id);
         """
 }
