@@ -16,6 +16,12 @@ public struct FrontDeskServices: Sendable {
     public let configuration: AppConfiguration
     /// Every business this server answers for; `buildApplication` runs their call-log writers.
     public let businesses: Businesses
+    /// Console users and sessions (in the server's own file).
+    public let accounts: StaffAccounts
+    /// The console's templates, loaded once.
+    let consoleRenderer: ConsoleRenderer
+    /// Where blocking work (the registry, the call log, password hashing) runs.
+    let blockingWork: BlockingWorkExecutor
     let curl: CurlUpstreamClient?
 
     /// The home business (the server's own database file): what a single-business server is.
@@ -55,11 +61,14 @@ public struct FrontDeskServices: Sendable {
         // The call log's and the registry's blocking SQLite work runs off Swift's cooperative
         // pool (each calendar's runs on its store's own threads).
         let blockingWork = BlockingWorkExecutor()
+        self.blockingWork = blockingWork
         businesses = try Businesses(registry: try BusinessRegistry(homePath: configuration.databasePath), executor: blockingWork,
                                     logger: logger) { business, path in
             try Self.openBusiness(business, path: path, configuration: configuration, upstream: chatUpstream,
                                   executor: blockingWork, logger: logger)
         }
+        accounts = try StaffAccounts(homePath: configuration.databasePath)
+        consoleRenderer = try ConsoleRenderer.load()
     }
 
     /// Opens one business's calendar file (creating and migrating it) and builds its front desk.
@@ -113,6 +122,8 @@ public func buildApplication(
         "/api/v1/patients": [.get, .head, .post], "/api/v1/patients/:id": [.get, .head, .patch],
         "/api/v1/calls": [.get, .head], "/api/v1/calls/export": [.get, .head], "/api/v1/calls/:id": [.get, .head],
     ]))
+    // The console's stylesheet and script (resources of this module).
+    router.add(middleware: FileMiddleware(ConsoleRenderer.resourceDirectory + "/static", urlBasePath: "/console/static", logger: logger))
     HealthController(desk: services.desk, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
     let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, businesses: services.businesses))
@@ -121,6 +132,21 @@ public func buildApplication(
     ChatCompletionsController(
         businesses: services.businesses, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
     ).addRoutes(to: v1)
+
+    // The staff web console: server-rendered pages behind a session cookie.
+    let renderer = services.consoleRenderer
+    let auth = ConsoleAuthController(
+        accounts: services.accounts, hasher: PasswordHasher(cost: configuration.passwordCost), renderer: renderer,
+        executor: services.blockingWork, secureCookies: configuration.consoleSecureCookies)
+    auth.addRoutes(to: router.group("console"))
+    let console = router.group("console")
+        .add(middleware: ConsoleSessionMiddleware(accounts: services.accounts, businesses: services.businesses, executor: services.blockingWork))
+    console.post("logout", use: auth.signOut)
+    ConsoleScheduleController(renderer: renderer).addRoutes(to: console)
+    ConsoleAppointmentsController(renderer: renderer).addRoutes(to: console)
+    ConsoleCallsController(renderer: renderer).addRoutes(to: console)
+    ConsolePatientsController(renderer: renderer).addRoutes(to: console)
+    ConsoleEventsController(pollInterval: .milliseconds(500)).addRoutes(to: console)
 
     // The staff REST API: every route needs a key, and acts in the one business it resolves to.
     OpenAPIController().addRoutes(to: router)

@@ -40,6 +40,11 @@ public struct AppConfiguration: Sendable {
     public var maxConnections: Int?
     public var maxToolRounds = 4
     public var logLevel: Logger.Level = .info
+    /// Marks console session cookies `Secure` (set it when FrontDesk is served over HTTPS,
+    /// usually behind a TLS-terminating proxy).
+    public var consoleSecureCookies = false
+    /// bcrypt cost of console passwords (each step doubles the time of a guess).
+    public var passwordCost: UInt8 = 12
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -127,6 +132,8 @@ public struct AppConfiguration: Sendable {
         if let timeout = try milliseconds("HTTP_BODY_TIMEOUT_MS") { httpBodyTimeout = timeout }
         if let limit = try int("MAX_CONNECTIONS", range: 1...1_000_000) { maxConnections = limit }
         if let rounds = try int("MAX_TOOL_ROUNDS", range: 0...16) { maxToolRounds = rounds }
+        if let secure = try bool("CONSOLE_SECURE_COOKIES") { consoleSecureCookies = secure }
+        if let cost = try int("CONSOLE_PASSWORD_COST", range: 4...16) { passwordCost = UInt8(cost) }
         if let level = value("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("LOG_LEVEL=\(level) must be one of trace, debug, info, notice, warning, error, critical.")

@@ -57,6 +57,12 @@ public protocol StaffStore: Sendable {
     /// Calls from the patient's number or that acted for the patient, newest first.
     func calls(ofPatient patient: Patient, limit: Int) async throws -> [CallRecord]
     func callTranscript(id: String) async throws -> CallTranscript?
+    /// Every provider's working time, appointments and live holds on one local day.
+    func daySheet(on date: LocalDate, now: Date) async throws -> DaySheet
+    /// Outbox events after `sequence` (oldest first): what live pages listen to.
+    func events(after sequence: Int64, limit: Int) async throws -> [StaffEvent]
+    /// The newest outbox sequence (0 when empty): where a live page starts listening.
+    func latestEventSequence() async throws -> Int64
 
     // MARK: Writes
     /// Adds a patient, audited with `change`. A key seen before returns the patient it created.

@@ -142,6 +142,14 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
 
     public func callTranscript(id: String) async throws -> CallTranscript? { try await onReader { try $0.callTranscript(id: id) } }
 
+    public func daySheet(on date: LocalDate, now: Date) async throws -> DaySheet { try await onReader { try $0.daySheet(on: date, now: now) } }
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [StaffEvent] {
+        try await onReader { try $0.events(after: sequence, limit: limit) }
+    }
+
+    public func latestEventSequence() async throws -> Int64 { try await onReader { try $0.latestEventSequence() } }
+
     public func createPatient(_ patient: NewPatient, idempotencyKey: String?, change: ChangeRecord, now: Date) async throws -> Patient {
         try await onWriter { try $0.createPatient(patient, idempotencyKey: idempotencyKey, change: change, now: now) }
     }

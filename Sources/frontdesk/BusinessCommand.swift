@@ -138,7 +138,7 @@ struct BusinessCommand: ParsableCommand {
 
 /// A refusal of the registry (a taken id, an unknown business) is the operator's input: say
 /// why on stderr and exit 1.
-private func fail<T>(_ body: () throws -> T) throws -> T {
+func fail<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as SchedulingError {

@@ -8,8 +8,7 @@ struct OpenAPIController: Sendable {
     let document: ByteBuffer
 
     init() {
-        let url = Bundle.module.url(forResource: "openapi", withExtension: "json", subdirectory: "Resources")
-        document = ByteBuffer(bytes: url.flatMap { try? Data(contentsOf: $0) } ?? Data("{}".utf8))
+        document = ByteBuffer(bytes: ModuleResources.file("openapi.json") ?? Data("{}".utf8))
     }
 
     func addRoutes(to router: Router<FrontDeskRequestContext>) {

@@ -81,6 +81,25 @@ extension FrontDesk {
         return call
     }
 
+    // MARK: - The day
+
+    /// One day of the business, a column per provider (profile order).
+    public func daySheet(on date: LocalDate, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> DaySheet {
+        try requireStaff(actor)
+        return try await attempt { try await store.daySheet(on: date, now: now) }
+    }
+
+    /// Changes committed after `sequence` (the outbox), for live pages.
+    public func events(after sequence: Int64, limit: Int = 100, for actor: FrontDeskActor) async throws(FrontDeskError) -> [StaffEvent] {
+        try requireStaff(actor)
+        return try await attempt { try await store.events(after: sequence, limit: limit) }
+    }
+
+    public func latestEventSequence(for actor: FrontDeskActor) async throws(FrontDeskError) -> Int64 {
+        try requireStaff(actor)
+        return try await attempt { try await store.latestEventSequence() }
+    }
+
     // MARK: - The business
 
     /// Replaces the business profile after validating all of it; a bad one changes nothing

@@ -184,3 +184,57 @@ extension AppointmentBook {
                   v(detail), v(now.unixSeconds)])
     }
 }
+
+extension AppointmentBook {
+    // MARK: - The day
+
+    /// Every provider's working time (all locations), appointments and live holds on `date`,
+    /// in one snapshot.
+    public func daySheet(on date: LocalDate, now: Date) throws -> DaySheet {
+        try read { db in
+            let schedule = try schedule(db)
+            let clock = schedule.clock
+            guard let dayStart = clock.utcSeconds(date, minutes: 0), let dayEnd = clock.utcSeconds(date.adding(days: 1), minutes: 0) else {
+                return DaySheet(date: date, columns: [])
+            }
+            let records = try db.all("""
+                SELECT \(Self.recordColumns) FROM appointments a JOIN patients p ON p.id = a.patient_id
+                WHERE a.start_utc >= ? AND a.start_utc < ? ORDER BY a.start_utc, a.id
+                """, [v(dayStart), v(dayEnd)], Self.recordRow)
+            let holds = try db.all("""
+                SELECT id, conversation_id, provider_id, service_id, location_id, start_utc, end_utc, expires_at FROM holds
+                WHERE status = 'active' AND expires_at > ? AND start_utc >= ? AND start_utc < ? ORDER BY start_utc, id
+                """, [v(now.unixSeconds), v(dayStart), v(dayEnd)]) { row in
+                Hold(id: row.int(0), conversationID: row.text(1),
+                     slot: Slot(start: Date(unixSeconds: row.int(5)), end: Date(unixSeconds: row.int(6)), providerID: row.text(2),
+                                locationID: row.text(4), serviceID: row.text(3)),
+                     expiresAt: Date(unixSeconds: row.int(7)))
+            }
+            let columns = schedule.profile.providers.map { provider -> DaySheet.Column in
+                let working = provider.locations.flatMap { location in
+                    schedule.workingPeriods(provider: provider.id, location: location, on: date).compactMap { period -> DateInterval? in
+                        guard let start = clock.date(date, minutes: period.lowerBound), let end = clock.date(date, minutes: period.upperBound),
+                              end > start else { return nil }
+                        return DateInterval(start: start, end: end)
+                    }
+                }.sorted { $0.start < $1.start }
+                return DaySheet.Column(providerID: provider.id, working: working,
+                                       appointments: records.filter { $0.appointment.providerID == provider.id },
+                                       holds: holds.filter { $0.slot.providerID == provider.id })
+            }
+            return DaySheet(date: date, columns: columns)
+        }
+    }
+
+    // MARK: - Events
+
+    public func events(after sequence: Int64, limit: Int) throws -> [StaffEvent] {
+        try outboxEvents(after: sequence, limit: limit).map {
+            StaffEvent(sequence: $0.sequence, eventID: $0.eventID, type: $0.type, appointmentID: $0.appointmentID, createdAt: $0.createdAt)
+        }
+    }
+
+    public func latestEventSequence() throws -> Int64 {
+        try read { db in try db.first("SELECT coalesce(max(id), 0) FROM outbox") { $0.int(0) } ?? 0 }
+    }
+}

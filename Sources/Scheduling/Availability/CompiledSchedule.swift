@@ -109,7 +109,7 @@ package struct CompiledSchedule: Sendable {
 
     /// The periods (local minutes) in which `provider` sees patients at `location` on `date`:
     /// provider hours ∩ location hours, breaks removed, date overrides applied.
-    func workingPeriods(provider: String, location: String, on date: LocalDate) -> [Range<Int>] {
+    package func workingPeriods(provider: String, location: String, on date: LocalDate) -> [Range<Int>] {
         let day = date.weekdayIndex
         if !hasOverride(provider: provider, on: date) {
             return regularWeek[provider]?.first(where: { $0.location == location })?.week[day] ?? []

@@ -1,0 +1,131 @@
+import Foundation
+import Reception
+import Scheduling
+
+/// What console templates are given: plain dictionaries of strings, numbers and lists, with
+/// every time already in the business's local time. Values are escaped by Mustache.
+struct ConsoleViews {
+    let profile: BusinessProfile
+    let clock: ZonedClock
+
+    init(profile: BusinessProfile) {
+        self.profile = profile
+        clock = ZonedClock(identifier: profile.business.timeZone) ?? ZonedClock(timeZone: TimeZone(identifier: "UTC")!)
+    }
+
+    var zone: String { profile.business.timeZone }
+
+    // MARK: - Times
+
+    /// "9:05 AM".
+    func time(_ date: Date) -> String { Self.clockTime(minutes: clock.local(date).minutes) }
+
+    static func clockTime(minutes: Int) -> String {
+        let hour = (minutes / 60) % 24, minute = minutes % 60
+        let twelve = hour % 12 == 0 ? 12 : hour % 12
+        return "\(twelve):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "AM" : "PM")"
+    }
+
+    /// "Mon, Nov 30, 2026, 9:05 AM".
+    func dateTime(_ date: Date) -> String {
+        let local = clock.local(date)
+        return "\(Self.shortDay(local.date)), \(Self.clockTime(minutes: local.minutes))"
+    }
+
+    /// "Monday, November 30, 2026".
+    static func longDay(_ date: LocalDate) -> String {
+        "\(date.weekday.rawValue.capitalized), \(months[date.month - 1]) \(date.day), \(date.year)"
+    }
+
+    static func shortDay(_ date: LocalDate) -> String {
+        "\(date.weekday.rawValue.capitalized.prefix(3)), \(months[date.month - 1].prefix(3)) \(date.day), \(date.year)"
+    }
+
+    /// "2026-11-30T09:05", what a `datetime-local` input holds.
+    func inputValue(_ date: Date) -> String {
+        let local = clock.local(date)
+        return "\(local.date)T\(Self.two(local.minutes / 60)):\(Self.two(local.minutes % 60))"
+    }
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+                         "December"]
+
+    /// A value for a `{{#section}}` that shows only when there is text: Mustache counts an
+    /// empty string as present, `false` as absent.
+    static func some(_ text: String?) -> Any {
+        guard let text, !text.isEmpty else { return false }
+        return text
+    }
+
+    // MARK: - Names
+
+    func providerName(_ id: String) -> String { profile.providers.first { $0.id == id }?.name ?? id }
+    func serviceName(_ id: String) -> String { profile.services.first { $0.id == id }?.name ?? id }
+    func locationName(_ id: String) -> String { profile.locations.first { $0.id == id }?.name ?? id }
+
+    // MARK: - Rows
+
+    func appointment(_ record: AppointmentRecord) -> [String: Any] {
+        let a = record.appointment
+        return [
+            "id": a.id, "status": a.status.rawValue, "isBooked": a.status == .booked, "isCancelled": a.status == .cancelled,
+            "day": Self.shortDay(clock.local(a.start).date), "start": time(a.start), "end": time(a.end), "startInput": inputValue(a.start),
+            "patientID": record.patient.id, "patientName": "\(record.patient.firstName) \(record.patient.lastName)",
+            "patientPhone": record.patient.phone ?? "", "provider": providerName(a.providerID), "providerID": a.providerID,
+            "service": serviceName(a.serviceID), "location": locationName(a.locationID), "notes": a.notes ?? "",
+            "cancelReason": Self.some(a.cancelReason), "confirmed": record.confirmedAt != nil,
+            "confirmedAt": record.confirmedAt.map(dateTime) ?? "", "unconfirmed": a.status == .booked && record.confirmedAt == nil,
+            "conversationID": a.conversationID ?? "", "conversationPath": Self.some(a.conversationID.map(Self.callPath)),
+            "rescheduledFrom": a.rescheduledFrom.map { $0 as Any } ?? false, "created": dateTime(record.createdAt),
+        ]
+    }
+
+    func change(_ change: AppointmentChange) -> [String: Any] {
+        [
+            "action": change.action, "actor": "\(change.actorKind.rawValue)\(change.actorID.map { " \($0)" } ?? "")", "channel": change.channel,
+            "at": dateTime(change.at), "appointmentID": change.appointmentID.map { $0 as Any } ?? false,
+            "conversationPath": Self.some(change.conversationID.map(Self.callPath)),
+        ]
+    }
+
+    func call(_ call: CallRecord) -> [String: Any] {
+        [
+            "id": call.id, "path": Self.callPath(call.id), "caller": call.caller ?? "withheld", "persona": call.persona,
+            "started": dateTime(call.startedAt), "turns": call.turns, "outcomes": call.outcomes.map(\.rawValue).joined(separator: ", "),
+            "tools": call.tools.joined(separator: ", "), "businessRule": call.businessRule ?? "",
+            "needsHuman": call.outcomes.contains(.failed) || call.outcomes.contains(.transferred),
+        ]
+    }
+
+    static func patient(_ patient: Patient) -> [String: Any] {
+        [
+            "id": patient.id, "name": "\(patient.firstName) \(patient.lastName)", "firstName": patient.firstName, "lastName": patient.lastName,
+            "dateOfBirth": patient.dateOfBirth, "phone": patient.phone ?? "", "email": patient.email ?? "",
+        ]
+    }
+
+    /// The console path of a call (ids hold ':' and other characters a path must escape).
+    static func callPath(_ id: String) -> String {
+        "/console/calls/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
+    }
+
+    // MARK: - Choices
+
+    func providers(selected: String?) -> [[String: Any]] {
+        profile.providers.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selected] }
+    }
+
+    func services(selected: String?) -> [[String: Any]] {
+        profile.services.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selected] }
+    }
+
+    func locations(selected: String?) -> [[String: Any]] {
+        profile.locations.map { ["id": $0.id, "name": $0.name, "selected": $0.id == selected] }
+    }
+
+    static func options(_ values: [String], selected: String?) -> [[String: Any]] {
+        values.map { ["id": $0, "name": $0.capitalized.replacingOccurrences(of: "_", with: " "), "selected": $0 == selected] }
+    }
+}

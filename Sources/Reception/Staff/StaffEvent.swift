@@ -1,0 +1,19 @@
+import Foundation
+
+/// A committed change as live pages learn of it: the outbox row's position and what it says.
+public struct StaffEvent: Sendable, Equatable {
+    public var sequence: Int64
+    public var eventID: String
+    /// `booking.created`, `booking.rescheduled`, …
+    public var type: String
+    public var appointmentID: Int64?
+    public var createdAt: Date
+
+    public init(sequence: Int64, eventID: String, type: String, appointmentID: Int64?, createdAt: Date) {
+        self.sequence = sequence
+        self.eventID = eventID
+        self.type = type
+        self.appointmentID = appointmentID
+        self.createdAt = createdAt
+    }
+}
