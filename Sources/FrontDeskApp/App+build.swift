@@ -147,6 +147,10 @@ public func buildApplication(
     ConsoleCallsController(renderer: renderer).addRoutes(to: console)
     ConsolePatientsController(renderer: renderer).addRoutes(to: console)
     ConsoleEventsController(pollInterval: .milliseconds(500)).addRoutes(to: console)
+    ConsoleSettingsController(
+        renderer: renderer, registry: services.businesses.registry, accounts: services.accounts,
+        hasher: PasswordHasher(cost: configuration.passwordCost), executor: services.blockingWork
+    ).addRoutes(to: console)
 
     // The staff REST API: every route needs a key, and acts in the one business it resolves to.
     OpenAPIController().addRoutes(to: router)

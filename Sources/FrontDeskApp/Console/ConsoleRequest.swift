@@ -25,7 +25,8 @@ struct ConsoleRequest {
     func page(_ title: String, tab: String, _ data: [String: Any] = [:]) -> [String: Any] {
         var page: [String: Any] = [
             "title": title, "businessName": views.profile.business.name, "zone": views.zone, "username": session.account.username,
-            "role": session.account.role.rawValue, "csrf": session.csrfToken, "tab\(tab)": true,
+            "role": session.account.role.rawValue, "isOperator": session.account.role == .operator, "csrf": session.csrfToken,
+            "tab\(tab)": true,
         ]
         page.merge(data) { _, new in new }
         return page

@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAIWire
+import Reception
+import Scheduling
+import SQLiteStore
+
+/// The operator's page: the business profile (edited as its import JSON, validated whole),
+/// API keys (a new key is shown once; only its prefix is kept in view) and console users (a
+/// new user's password is generated and shown once). Staff get 403: these change who can act
+/// for the business and how it books.
+struct ConsoleSettingsController: Sendable {
+    let renderer: ConsoleRenderer
+    let registry: BusinessRegistry
+    let accounts: StaffAccounts
+    let hasher: PasswordHasher
+    let executor: any TaskExecutor
+
+    func addRoutes(to group: RouterGroup<FrontDeskRequestContext>) {
+        group.get("settings") { request, context in
+            let saved = QueryParameters(request).string("saved") == "profile"
+            return try await page(context, notice: saved ? "Profile saved." : nil, secret: nil, error: nil)
+        }
+        group.post("settings/profile", use: saveProfile)
+        group.post("settings/keys", use: createKey)
+        group.post("settings/keys/revoke", use: revokeKey)
+        group.post("settings/users", use: addUser)
+        group.post("settings/users/remove", use: removeUser)
+    }
+
+    private func requireOperator(_ context: FrontDeskRequestContext) async throws -> ConsoleRequest? {
+        let console = try await ConsoleRequest.load(context)
+        return console.session.account.role == .operator ? console : nil
+    }
+
+    private func forbidden(_ context: FrontDeskRequestContext) async throws -> Response {
+        let console = try await ConsoleRequest.load(context)
+        return renderer.page("not-found", console.page("Operators only", tab: "Settings", ["what": "settings page for your role"]),
+                             status: .forbidden)
+    }
+
+    func page(_ context: FrontDeskRequestContext, notice: String?, secret: String?, error: String?, profileText: String? = nil,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let business = console.session.account.businessID
+        let (registry, accounts) = (self.registry, self.accounts)
+        let (keys, users) = try await withTaskExecutorPreference(executor) {
+            (try registry.keys(of: business), try accounts.users(businessID: business))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let profile = profileText ?? (try? encoder.encode(console.views.profile)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return renderer.page("settings", console.page("Settings", tab: "Settings", [
+            "notice": ConsoleViews.some(notice), "secret": ConsoleViews.some(secret), "error": ConsoleViews.some(error), "profile": profile,
+            "keys": keys.map { ["prefix": $0.prefix, "label": $0.label ?? "", "revoked": $0.revoked] },
+            "users": users.map { ["username": $0.username, "role": $0.role.rawValue, "isSelf": $0.username == console.session.account.username] },
+            "roles": ConsoleViews.options(StaffAccount.Role.allCases.map(\.rawValue), selected: "staff"),
+        ]), status: status)
+    }
+
+    @Sendable func saveProfile(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let text = try await FormData.read(request).fields["profile"] ?? ""
+        do {
+            let profile: BusinessProfile
+            do {
+                profile = try JSONDecoder().decode(BusinessProfile.self, from: Data(text.utf8))
+            } catch let error as DecodingError {
+                let (path, message) = ProfileDecodingError.describe(error)
+                throw OpenAIHTTPError.invalidRequest((path.isEmpty ? "" : path + ": ") + message, param: path)
+            } catch {
+                throw OpenAIHTTPError.invalidRequest("The profile is not valid JSON.")
+            }
+            let (desk, actor) = (console.desk, console.actor)
+            try await ConsoleRequest.attempt { () async throws(FrontDeskError) in try await desk.replaceProfile(profile, for: actor, now: Date()) }
+            return ConsoleRenderer.redirect(to: "/console/settings?saved=profile")
+        } catch let refusal as OpenAIHTTPError {
+            return try await page(context, notice: nil, secret: nil, error: "Nothing was changed: \(refusal.body.message)", profileText: text,
+                                  status: refusal.status)
+        }
+    }
+
+    @Sendable func createKey(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let label = try await FormData.read(request)["label"].map { String($0.prefix(100)) }
+        let (registry, business) = (self.registry, console.session.account.businessID)
+        let key = try await withTaskExecutorPreference(executor) { try registry.createKey(business: business, label: label) }
+        context.logger.info("API key created in the console", metadata: ["user": "\(console.session.account.username)"])
+        return try await page(context, notice: "Key created. Copy it now: it is shown only once.", secret: key, error: nil)
+    }
+
+    @Sendable func revokeKey(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let prefix = try await FormData.read(request)["prefix"] ?? ""
+        let (registry, business) = (self.registry, console.session.account.businessID)
+        do {
+            try await withTaskExecutorPreference(executor) { try registry.revokeKey(business: business, prefix: prefix) }
+        } catch let error as SchedulingError {
+            return try await page(context, notice: nil, secret: nil, error: error.message, status: .notFound)
+        }
+        return try await page(context, notice: "Key \(prefix)… revoked; it stops working within a second.", secret: nil, error: nil)
+    }
+
+    @Sendable func addUser(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let form = try await FormData.read(request)
+        let username = form["username"] ?? ""
+        let role = form["role"].flatMap(StaffAccount.Role.init(rawValue:)) ?? .staff
+        let password = PasswordHasher.generate()
+        let (accounts, hasher, business) = (self.accounts, self.hasher, console.session.account.businessID)
+        do {
+            try await withTaskExecutorPreference(executor) {
+                _ = try accounts.addUser(username: username, businessID: business, role: role, passwordHash: hasher.hash(password))
+            }
+        } catch let error as SchedulingError {
+            return try await page(context, notice: nil, secret: nil, error: "'\(username)': \(error.message)", status: .badRequest)
+        }
+        return try await page(context, notice: "Added \(role.rawValue) \(username). Give them this password (shown only once):",
+                              secret: password, error: nil)
+    }
+
+    @Sendable func removeUser(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let username = try await FormData.read(request)["username"] ?? ""
+        let (accounts, business) = (self.accounts, console.session.account.businessID)
+        guard username != console.session.account.username else {
+            return try await page(context, notice: nil, secret: nil, error: "You cannot remove yourself.", status: .badRequest)
+        }
+        // Only a user of this operator's own business.
+        let removed = try await withTaskExecutorPreference(executor) { () throws -> Bool in
+            guard try accounts.users(businessID: business).contains(where: { $0.username.lowercased() == username.lowercased() }) else { return false }
+            try accounts.removeUser(username: username)
+            return true
+        }
+        guard removed else { return try await page(context, notice: nil, secret: nil, error: "No such user.", status: .notFound) }
+        return try await page(context, notice: "Removed \(username) and signed out their sessions.", secret: nil, error: nil)
+    }
+}
