@@ -84,7 +84,7 @@ struct ConsoleViews {
 
     func change(_ change: AppointmentChange) -> [String: Any] {
         [
-            "action": change.action, "actor": "\(change.actorKind.rawValue)\(change.actorID.map { " \($0)" } ?? "")", "channel": change.channel,
+            "action": Self.actions[change.action] ?? change.action, "actor": "\(change.actorKind.rawValue)\(change.actorID.map { " \($0)" } ?? "")", "channel": change.channel,
             "at": dateTime(change.at), "appointmentID": change.appointmentID.map { $0 as Any } ?? false,
             "conversationPath": Self.some(change.conversationID.map(Self.callPath)),
         ]
@@ -105,6 +105,12 @@ struct ConsoleViews {
             "dateOfBirth": patient.dateOfBirth, "phone": patient.phone ?? "", "email": patient.email ?? "",
         ]
     }
+
+    /// What a change-audit action says to a person.
+    static let actions = [
+        "booking.created": "Booked", "booking.rescheduled": "Moved here", "booking.cancelled": "Cancelled",
+        "booking.confirmed": "Confirmed", "patient.created": "Patient added", "patient.updated": "Contact details changed",
+    ]
 
     /// The console path of a call (ids hold ':' and other characters a path must escape).
     static func callPath(_ id: String) -> String {
