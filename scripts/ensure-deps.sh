@@ -2,7 +2,8 @@
 # Installs what FrontDesk needs to build, run and test, and nothing that is already there.
 #
 #   scripts/ensure-deps.sh            system packages for building and running (Debian/Ubuntu)
-#   scripts/ensure-deps.sh --python   also the Python packages of the end-to-end tests
+#   scripts/ensure-deps.sh --python   also the Python packages of the end-to-end tests, and Debian's
+#                                     chromium that the console's browser tests drive with Playwright
 #
 # Idempotent and silent when everything is present. Needs root, or sudo when not root.
 # Swift itself is expected on PATH (e.g. /opt/swift/usr/bin); this script does not install it.
@@ -13,7 +14,7 @@ want_python=false
 for arg in "$@"; do
     case "$arg" in
         --python) want_python=true ;;
-        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "ensure-deps: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -56,6 +57,11 @@ if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     if $want_python && ! command -v python3 >/dev/null 2>&1; then
         missing+=(python3)
     fi
+    # The browser tests (Tests/e2e/test_console_browser.py) launch Debian's own chromium
+    # (/usr/bin/chromium); `playwright install` and its browser downloads are never used.
+    if $want_python && ! is_installed chromium; then
+        missing+=(chromium)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         echo "ensure-deps: installing ${missing[*]}"
         apt_install "${missing[@]}"
@@ -95,8 +101,11 @@ if $want_python; then
 
     # module to import -> requirement to install when the import fails.
     # `referencing` ships with jsonschema >= 4.18 and is what ../shared/tools/validate_openai.py uses.
-    want_modules=(openai yaml jsonschema referencing pytest)
-    want_specs=(openai pyyaml 'jsonschema>=4.18' 'jsonschema>=4.18' pytest)
+    want_modules=(openai yaml jsonschema referencing pytest schemathesis)
+    want_specs=(openai pyyaml 'jsonschema>=4.18' 'jsonschema>=4.18' pytest 'schemathesis>=4')
+    # `playwright` drives Debian's chromium (installed above) in the console's browser tests.
+    want_modules+=(playwright)
+    want_specs+=(playwright)
     to_install=()
     for i in "${!want_modules[@]}"; do
         if ! python3 -c "import ${want_modules[$i]}" >/dev/null 2>&1; then

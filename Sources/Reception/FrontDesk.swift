@@ -110,6 +110,7 @@ public final class FrontDesk: Sendable {
         // (the first booking stands), never answered with a booking that was not asked for.
         if request.requestKey != nil, request.holdID == nil,
            booked.patientID != patientID || booked.serviceID != request.serviceID || booked.start != request.start
+            || (booked.notes ?? "") != (request.notes ?? "")
             || request.providerID.map({ $0 != booked.providerID }) == true || request.locationID.map({ $0 != booked.locationID }) == true {
             throw .keyReused
         }

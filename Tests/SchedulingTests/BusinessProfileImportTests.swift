@@ -27,6 +27,29 @@ import Testing
         #expect(try book.patients(byPhone: "+12125550105").count == 2)
     }
 
+    @Test func reimportingKeepsPatientsPreferredProvidersAndRefusesToDropAProviderStillBooked() throws {
+        let book = try TestBook.make()
+        let patient = try book.createPatient(NewPatient(firstName: "Pia", lastName: "Lund", dateOfBirth: "1980-02-03", preferredProviderID: "bob"),
+                                             now: TestBook.now)
+        _ = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                         start: TestBook.local("2026-03-03", "10:00")), now: TestBook.now)
+        // When the same profile is imported again (a PUT of what a GET returned)
+        try book.importProfile(TestBook.clinic, now: TestBook.now)
+        // Then the patient still prefers Bob
+        #expect(try book.patient(id: patient.id)?.preferredProviderID == "bob")
+        // and a profile without Bob, who still has an appointment, is refused whole
+        var withoutBob = TestBook.clinic
+        withoutBob.providers.removeAll { $0.id == "bob" }
+        withoutBob.services = withoutBob.services.map { var service = $0; service.providers.removeAll { $0 == "bob" }; return service }
+        withoutBob.overrides.removeAll { $0.provider == "bob" }
+        #expect(throws: SchedulingError.invalid(
+            field: "providers",
+            message: "'bob' is still on 1 appointment or live hold; keep it in the profile (past appointments keep their history)")) {
+            try book.importProfile(withoutBob, now: TestBook.now)
+        }
+        #expect(try book.profile().providers.map(\.id) == ["alice", "bob"])
+    }
+
     @Test func missingOptionalArraysDecodeAsEmpty() throws {
         let json = """
             {"business": {"name": "Tiny", "time_zone": "Europe/Paris"},

@@ -295,13 +295,25 @@ class FrontDesk:
             time.sleep(0.05)
 
     def log_text(self) -> str:
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
     def business_name(self) -> str:
         import sqlite3
         with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True) as db:
             return db.execute("SELECT name FROM business").fetchone()[0]
+
+    def cli(self, *args: str) -> str:
+        """Runs `frontdesk ARGS --database <this server's file>` (e.g. `business add`); returns stdout."""
+        result = subprocess.run([str(executable("frontdesk")), *args, "--database", str(self.database)],
+                                cwd=REPO, env=scrubbed_environment(), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"frontdesk {' '.join(args)} failed: {result.stderr}"
+        return result.stdout
+
+    def create_key(self, business: str = "default") -> str:
+        """A new business API key (`fdk_…`), made with the CLI. The server sees it within a second."""
+        return self.cli("business", "key", "create", "--business", business).strip().splitlines()[-1]
 
     def openai_client(self, api_key: str = "sk-client-not-checked", **kwargs):
         import openai

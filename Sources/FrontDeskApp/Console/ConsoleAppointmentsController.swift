@@ -139,6 +139,9 @@ struct ConsoleAppointmentsController: Sendable {
         }
         var data = console.views.appointment(record)
         data["changes"] = record.changes.map(console.views.change)
+        // The call that made it is in its history (the row's conversation is the last to change it).
+        let made = record.changes.first { $0.action == "booking.created" || $0.action == "booking.rescheduled" }
+        data["conversationPath"] = ConsoleViews.some(made?.conversationID.map(ConsoleViews.callPath))
         return renderer.page("appointment", console.page("Appointment \(id)", tab: "Appointments", [
             "appointment": data, "notice": ConsoleViews.some(notice), "error": ConsoleViews.some(error),
             "providers": console.views.providers(selected: record.appointment.providerID),

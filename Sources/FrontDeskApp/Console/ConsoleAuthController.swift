@@ -39,7 +39,8 @@ struct ConsoleAuthController: Sendable {
     }
 
     @Sendable func form(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
-        loginPage(error: nil, username: nil, status: .ok)
+        loginPage(error: nil, username: nil, status: .ok,
+                  notice: QueryParameters(request).string("signed_out") == nil ? nil : "You are signed out.")
     }
 
     @Sendable func signIn(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
@@ -88,15 +89,16 @@ struct ConsoleAuthController: Sendable {
             let accounts = self.accounts
             try await withTaskExecutorPreference(executor) { try accounts.endSession(token: token) }
         }
-        var response = ConsoleRenderer.redirect(to: "/console/login")
+        var response = ConsoleRenderer.redirect(to: "/console/login?signed_out=1")
         response.setCookie(Cookie(name: ConsoleSessionMiddleware.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies,
                                   httpOnly: true, sameSite: .lax))
         return response
     }
 
-    private func loginPage(error: String?, username: String?, status: HTTPResponse.Status) -> Response {
+    private func loginPage(error: String?, username: String?, status: HTTPResponse.Status, notice: String? = nil) -> Response {
         let csrf = Self.randomToken()
-        var response = renderer.page("login", ["title": "Sign in", "error": ConsoleViews.some(error), "username": username ?? "", "csrf": csrf],
+        var response = renderer.page("login", ["title": "Sign in", "error": ConsoleViews.some(error), "notice": ConsoleViews.some(notice),
+                                               "username": username ?? "", "csrf": csrf],
                                      status: status)
         response.setCookie(Cookie(name: Self.loginCookie, value: csrf, maxAge: 3600, path: "/console/login", secure: secureCookies,
                                   httpOnly: true, sameSite: .strict))

@@ -49,7 +49,7 @@ struct ConsoleScheduleController: Sendable {
             "day": ConsoleViews.longDay(date), "date": date.description, "previous": date.adding(days: -1).description,
             "next": date.adding(days: 1).description, "isToday": date == console.today(now: now), "columns": columns,
             "unconfirmed": unconfirmed.map(views.appointment), "attentionCalls": attention.map(views.call),
-            "hasAttention": !unconfirmed.isEmpty || !attention.isEmpty,
+            "hasAttention": !unconfirmed.isEmpty || !attention.isEmpty, "closed": sheet.columns.allSatisfy(\.working.isEmpty),
         ]))
     }
 }

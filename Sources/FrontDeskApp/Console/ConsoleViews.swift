@@ -84,7 +84,7 @@ struct ConsoleViews {
 
     func change(_ change: AppointmentChange) -> [String: Any] {
         [
-            "action": Self.actions[change.action] ?? change.action, "actor": "\(change.actorKind.rawValue)\(change.actorID.map { " \($0)" } ?? "")", "channel": change.channel,
+            "action": Self.actions[change.action] ?? change.action, "actor": Self.actor(change), "channel": change.channel,
             "at": dateTime(change.at), "appointmentID": change.appointmentID.map { $0 as Any } ?? false,
             "conversationPath": Self.some(change.conversationID.map(Self.callPath)),
         ]
@@ -95,6 +95,7 @@ struct ConsoleViews {
             "id": call.id, "path": Self.callPath(call.id), "caller": call.caller ?? "withheld", "persona": call.persona,
             "started": dateTime(call.startedAt), "turns": call.turns, "outcomes": call.outcomes.map(\.rawValue).joined(separator: ", "),
             "tools": call.tools.joined(separator: ", "), "businessRule": call.businessRule ?? "",
+            "reachedBy": call.businessRule.map { Self.rules[$0] ?? $0 } ?? "not recorded",
             "needsHuman": call.outcomes.contains(.failed) || call.outcomes.contains(.transferred),
         ]
     }
@@ -110,6 +111,25 @@ struct ConsoleViews {
     static let actions = [
         "booking.created": "Booked", "booking.rescheduled": "Moved here", "booking.cancelled": "Cancelled",
         "booking.confirmed": "Confirmed", "patient.created": "Patient added", "patient.updated": "Contact details changed",
+    ]
+
+    /// Who made a change, as staff say it.
+    static func actor(_ change: AppointmentChange) -> String {
+        let id = change.actorID ?? ""
+        switch change.actorKind {
+        case .caller: return "the caller" + (id.hasPrefix("patient:") ? " (patient \(id.dropFirst(8)))" : "")
+        case .staff where id.hasPrefix("user:"): return String(id.dropFirst(5))
+        case .staff where id.hasPrefix("api_key:"): return "API key \(id.dropFirst(8))"
+        case .staff: return id == "server_key" ? "the server key" : id
+        case .system: return "FrontDesk (\(id))"
+        }
+    }
+
+    /// How a call reached the business (`calls.business_rule`), in words.
+    static let rules = [
+        "api_key": "the telephony provider's API key", "telnyx_agent_target": "the number called (Telnyx)",
+        "vapi_phone_number": "the number called (Vapi)", "header": "the X-FrontDesk-Business header",
+        "only_business": "the server's only business",
     ]
 
     /// The console path of a call (ids hold ':' and other characters a path must escape).

@@ -67,8 +67,16 @@ struct BusinessAPIController: Sendable {
             limit: try query.integer("limit", in: 1...50) ?? 10, oneProviderPerTime: false)
         if let from = search.from, let to = search.to, to < from { throw QueryParameters.invalid("to", "must not be before 'from'") }
         let view = try await AppointmentsAPIController.view(staff)
-        let found = try await StaffResponse.attempt { () async throws(FrontDeskError) in
-            try await staff.desk.findSlots(search, for: staff.actor, now: Date())
+        let found: SlotSearch
+        do {
+            found = try await StaffResponse.attempt { () async throws(FrontDeskError) in
+                try await staff.desk.findSlots(search, for: staff.actor, now: Date())
+            }
+        } catch var refusal as OpenAIHTTPError where refusal.body.param == "start" {
+            // A search has no start: its date range is what the rules refused.
+            refusal = OpenAIHTTPError(status: refusal.status, body: OpenAIErrorBody(
+                message: refusal.body.message, type: refusal.body.type, param: "from", code: refusal.body.code))
+            throw refusal
         }
         return StaffResponse.json(view.availability(found))
     }

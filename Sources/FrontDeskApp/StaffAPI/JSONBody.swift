@@ -27,10 +27,10 @@ struct JSONBody {
         do {
             value = try JSONValue(parsing: buffer.readableBytesView)
         } catch {
-            throw OpenAIHTTPError.invalidRequest("The body is not valid JSON (\(error)).", code: "invalid_json")
+            throw OpenAIHTTPError.invalidRequest("The body is not valid JSON (\(error)).", code: "invalid_request")
         }
         guard case .object(let fields) = value else {
-            throw OpenAIHTTPError.invalidRequest("The body must be a JSON object, not \(value.typeName).", code: "invalid_json")
+            throw OpenAIHTTPError.invalidRequest("The body must be a JSON object, not \(value.typeName).", code: "invalid_request")
         }
         return JSONBody(fields: fields)
     }

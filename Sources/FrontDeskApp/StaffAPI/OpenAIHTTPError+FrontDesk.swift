@@ -37,7 +37,8 @@ extension OpenAIHTTPError {
         case .notFound(let what):
             status = .notFound
             message = "No such \(what)."
-            param = ["provider": "provider_id", "service": "service_id", "location": "location_id", "patient": "patient_id"][what]
+            param = ["provider": "provider_id", "service": "service_id", "location": "location_id", "patient": "patient_id",
+                     "preferred provider": "preferred_provider_id"][what]
         case .invalid(let field, let text):
             status = .badRequest
             param = field

@@ -38,7 +38,7 @@ extension AppointmentBook {
         }
         if let provider = patient.preferredProviderID,
            try db.first("SELECT 1 FROM providers WHERE id = ?", [v(provider)], { _ in true }) == nil {
-            throw SchedulingError.notFound("provider")
+            throw SchedulingError.notFound("preferred provider")
         }
         try db.run("""
             INSERT INTO patients (first_name, last_name, name_key, date_of_birth, phone, email, preferred_provider_id, created_at)

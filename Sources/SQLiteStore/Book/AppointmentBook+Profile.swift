@@ -14,6 +14,12 @@ extension AppointmentBook {
 
     static func writeProfile(_ profile: BusinessProfile, db: SQLiteConnection, now: Date) throws {
         let revision: Int64 = try db.first("SELECT config_revision FROM business WHERE id = 1", [], { $0.int(0) }) ?? 0
+        try keepReferencedEntries(profile, db: db, now: now)
+        // Rewriting the providers would null every patient's preferred provider (ON DELETE SET
+        // NULL): remembered here, given back below to those whose provider is still there.
+        let preferred = try db.all("SELECT id, preferred_provider_id FROM patients WHERE preferred_provider_id IS NOT NULL") {
+            (id: $0.int(0) as Int64, provider: $0.text(1) as String)
+        }
         for table in ["weekly_hours", "date_overrides", "service_providers", "provider_locations", "services", "providers",
                       "locations", "faq_entries", "booking_rules", "business"] {
             try db.run("DELETE FROM \(table)")
@@ -58,6 +64,10 @@ extension AppointmentBook {
                            [v(service.id), v(provider), v(k)])
             }
         }
+        let providers = Set(profile.providers.map(\.id))
+        for entry in preferred where providers.contains(entry.provider) {
+            try db.run("UPDATE patients SET preferred_provider_id = ? WHERE id = ?", [v(entry.provider), v(entry.id)])
+        }
         for override in profile.overrides {
             try db.run("INSERT INTO date_overrides (date, closed, open_minute, close_minute, provider_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
                        [v(override.date), v(override.closed), v(override.closed ? nil : override.open.flatMap(MinuteOfDay.minutes)),
@@ -71,6 +81,30 @@ extension AppointmentBook {
             } catch SchedulingError.duplicatePatient {
                 // Re-importing a file must not fail on patients that are already on the books.
             }
+        }
+    }
+
+    /// A provider, service or location that appointments or live holds still name cannot leave
+    /// the profile (the books would point at nothing): refused, naming it, before anything
+    /// changes. Finished holds of a removed entry are forgotten with it.
+    private static func keepReferencedEntries(_ profile: BusinessProfile, db: SQLiteConnection, now: Date) throws {
+        let kept: [(field: String, column: String, ids: Set<String>)] = [
+            ("providers", "provider_id", Set(profile.providers.map(\.id))), ("services", "service_id", Set(profile.services.map(\.id))),
+            ("locations", "location_id", Set(profile.locations.map(\.id))),
+        ]
+        for (field, column, ids) in kept {
+            let referenced = try db.all("""
+                SELECT \(column), count(*) FROM appointments GROUP BY \(column)
+                UNION ALL SELECT \(column), count(*) FROM holds WHERE status = 'active' AND expires_at > ? GROUP BY \(column)
+                """, [v(now.unixSeconds)]) { (id: $0.text(0) as String, count: $0.int(1) as Int) }
+            if let missing = referenced.first(where: { !ids.contains($0.id) }) {
+                throw SchedulingError.invalid(
+                    field: field,
+                    message: "'\(missing.id)' is still on \(missing.count) appointment\(missing.count == 1 ? "" : "s") or live hold\(missing.count == 1 ? "" : "s"); keep it in the profile (past appointments keep their history)")
+            }
+            try db.run("""
+                DELETE FROM holds WHERE NOT (status = 'active' AND expires_at > ?) AND \(column) NOT IN (SELECT value FROM json_each(?))
+                """, [v(now.unixSeconds), v(String(decoding: try JSONEncoder().encode(Array(ids)), as: UTF8.self))])
         }
     }
 
