@@ -120,15 +120,6 @@ struct ChatCompletionsController: Sendable {
         let signals = BusinessResolver.Signals(
             keyBusiness: context.keyBusiness, authenticated: context.isAuthenticated, telnyxCalledNumber: telephony.telnyxCalledNumber,
             vapiCalledNumber: telephony.vapiCalledNumber, header: header)
-        do {
-            return try await businesses.resolve(signals)
-        } catch let refusal as BusinessResolver.Refusal {
-            throw OpenAIHTTPError(refusal)
-        } catch {
-            context.logger.error("could not open the business's calendar", metadata: ["error": "\(error)"])
-            throw OpenAIHTTPError(
-                status: .serviceUnavailable, message: "This business's calendar cannot be opened right now.", type: "server_error",
-                code: "business_unavailable")
-        }
+        return try await businesses.resolveRequest(signals, logger: context.logger)
     }
 }

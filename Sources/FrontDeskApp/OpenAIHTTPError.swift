@@ -1,5 +1,6 @@
 import Agent
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import OpenAIWire
@@ -82,6 +83,26 @@ extension OpenAIHTTPError {
             self.init(
                 status: .unauthorized, message: "X-FrontDesk-Business is honoured only on a request authenticated with a server API key.",
                 type: "invalid_request_error", code: "invalid_api_key")
+        }
+    }
+}
+
+extension Businesses {
+    /// Resolves a request to its business, or the HTTP refusal: 403 / 404 / 400 / 401 from the
+    /// resolver, 503 when the business's calendar cannot be opened. Both the voice path and the
+    /// staff API resolve through here.
+    func resolveRequest(
+        _ signals: BusinessResolver.Signals, logger: Logger
+    ) async throws -> (runtime: BusinessRuntime, resolution: BusinessResolver.Resolution) {
+        do {
+            return try await resolve(signals)
+        } catch let refusal as BusinessResolver.Refusal {
+            throw OpenAIHTTPError(refusal)
+        } catch {
+            logger.error("could not open the business's calendar", metadata: ["error": "\(error)"])
+            throw OpenAIHTTPError(
+                status: .serviceUnavailable, message: "This business's calendar cannot be opened right now.", type: "server_error",
+                code: "business_unavailable")
         }
     }
 }

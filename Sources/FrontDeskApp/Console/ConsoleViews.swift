@@ -10,7 +10,7 @@ struct ConsoleViews {
 
     init(profile: BusinessProfile) {
         self.profile = profile
-        clock = ZonedClock(identifier: profile.business.timeZone) ?? ZonedClock(timeZone: TimeZone(identifier: "UTC")!)
+        clock = profile.clock
     }
 
     var zone: String { profile.business.timeZone }

@@ -33,19 +33,14 @@ struct AppointmentsAPIController: Sendable {
     @Sendable func export(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let query = QueryParameters(request)
-        guard let format = try query.oneOf("format", TableExport.Format.self) else {
-            throw QueryParameters.invalid("format", "is required: csv or jsonl")
-        }
-        let filter = try Self.filter(query)
+        let (format, filter) = (try TableExport.format(query), try Self.filter(query))
         let view = try await Self.view(staff)
-        let read: @Sendable (PageCursor?) async throws -> Page<JSONValue> = { cursor in
+        return try await TableExport(format: format, filename: "appointments", columns: Self.exportColumns).response { cursor in
             let page = try await StaffResponse.attempt { () async throws(FrontDeskError) in
                 try await staff.desk.appointments(filter, page: PageRequest(limit: 200, after: cursor), for: staff.actor)
             }
             return Page(items: page.items.map { view.appointment($0) }, next: page.next)
         }
-        return TableExport(format: format, filename: "appointments", columns: Self.exportColumns)
-            .response(first: try await read(nil), next: { try await read($0) })
     }
 
     @Sendable func show(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {

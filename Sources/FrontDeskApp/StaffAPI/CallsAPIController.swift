@@ -25,18 +25,13 @@ struct CallsAPIController: Sendable {
     @Sendable func export(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let query = QueryParameters(request)
-        guard let format = try query.oneOf("format", TableExport.Format.self) else {
-            throw QueryParameters.invalid("format", "is required: csv or jsonl")
-        }
-        let filter = try Self.filter(query)
-        let read: @Sendable (PageCursor?) async throws -> Page<JSONValue> = { cursor in
+        let (format, filter) = (try TableExport.format(query), try Self.filter(query))
+        return try await TableExport(format: format, filename: "calls", columns: Self.exportColumns).response { cursor in
             let page = try await StaffResponse.attempt { () async throws(FrontDeskError) in
                 try await staff.desk.calls(filter, page: PageRequest(limit: 200, after: cursor), for: staff.actor)
             }
             return Page(items: page.items.map(StaffJSON.call), next: page.next)
         }
-        return TableExport(format: format, filename: "calls", columns: Self.exportColumns)
-            .response(first: try await read(nil), next: { try await read($0) })
     }
 
     @Sendable func show(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {

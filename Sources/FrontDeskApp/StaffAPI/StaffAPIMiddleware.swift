@@ -44,17 +44,8 @@ struct StaffAPIMiddleware: RouterMiddleware {
         let signals = BusinessResolver.Signals(
             keyBusiness: keyBusiness, authenticated: true,
             header: request.headers[ChatCompletionsController.businessHeader].flatMap { $0.isEmpty ? nil : $0 })
-        do {
-            let (runtime, _) = try await businesses.resolve(signals)
-            context.staff = StaffAccess(runtime: runtime, member: member)
-        } catch let refusal as BusinessResolver.Refusal {
-            throw OpenAIHTTPError(refusal)
-        } catch {
-            context.logger.error("could not open the business's calendar", metadata: ["error": "\(error)"])
-            throw OpenAIHTTPError(
-                status: .serviceUnavailable, message: "This business's calendar cannot be opened right now.", type: "server_error",
-                code: "business_unavailable")
-        }
+        let (runtime, _) = try await businesses.resolveRequest(signals, logger: context.logger)
+        context.staff = StaffAccess(runtime: runtime, member: member)
         return try await next(request, context)
     }
 }

@@ -12,7 +12,7 @@ struct StaffJSON {
 
     init(profile: BusinessProfile) {
         self.profile = profile
-        clock = ZonedClock(identifier: profile.business.timeZone) ?? ZonedClock(timeZone: TimeZone(identifier: "UTC")!)
+        clock = profile.clock
     }
 
     var timeZone: String { profile.business.timeZone }

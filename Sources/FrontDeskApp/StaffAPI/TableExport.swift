@@ -24,9 +24,16 @@ struct TableExport {
     let filename: String
     let columns: [Column]
 
-    /// Streams every page `next` yields, starting with `first` (read before the response
-    /// starts, so a bad filter is still a 4xx).
-    func response(first: Page<JSONValue>, next: @escaping @Sendable (PageCursor) async throws -> Page<JSONValue>) -> Response {
+    /// The required `format` query parameter.
+    static func format(_ query: QueryParameters) throws -> Format {
+        guard let format = try query.oneOf("format", Format.self) else { throw QueryParameters.invalid("format", "is required: csv or jsonl") }
+        return format
+    }
+
+    /// Streams every page `read` yields. The first page is read before the response starts,
+    /// so a refused filter is still a 4xx.
+    func response(read: @escaping @Sendable (PageCursor?) async throws -> Page<JSONValue>) async throws -> Response {
+        let first = try await read(nil)
         let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
         let headers: HTTPFields = [
             .contentType: contentType, .cacheControl: "no-store",
@@ -46,7 +53,7 @@ struct TableExport {
                 }
                 try await writer.write(ByteBuffer(string: chunk))
                 guard let cursor = page.next else { break }
-                page = try await next(cursor)
+                page = try await read(cursor)
             }
             try await writer.finish(nil)
         })

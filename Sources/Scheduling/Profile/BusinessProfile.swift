@@ -1,3 +1,4 @@
+import Foundation
 /// Everything a front desk needs to know about the practice: the import file format
 /// (snake_case JSON) and what `AppointmentBook.profile()` reads back.
 ///
@@ -39,5 +40,13 @@ public struct BusinessProfile: Codable, Sendable, Equatable {
         services = try c.decodeIfPresent([ServiceProfile].self, forKey: .services) ?? []
         overrides = try c.decodeIfPresent([DateOverride].self, forKey: .overrides) ?? []
         patients = try c.decodeIfPresent([PatientSeed].self, forKey: .patients)
+    }
+}
+
+extension BusinessProfile {
+    /// The business's clock. A stored profile was validated, so its zone is known; UTC is only
+    /// the fallback for a profile that was never checked.
+    public var clock: ZonedClock {
+        ZonedClock(identifier: business.timeZone) ?? ZonedClock(timeZone: TimeZone(identifier: "UTC")!)
     }
 }
