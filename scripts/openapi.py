@@ -78,6 +78,7 @@ call_props = {
     "last_turn_at": UTC,
     "turns": {"type": "integer", "minimum": 0},
     "business_rule": nullable("string", description="How the call reached its business (`api_key`, `telnyx_agent_target`, `vapi_phone_number`, `header`, `only_business`)."),
+    "called_number": nullable("string", description="The business's number the caller dialled (E.164), when the telephony provider said."),
     "outcomes": {"type": "array", "items": OUTCOME},
     "tools": {"type": "array", "items": {"type": "string"}},
 }

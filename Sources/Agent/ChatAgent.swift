@@ -136,7 +136,7 @@ public final class ChatAgent: Sendable {
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
                 callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date,
-                businessRule: turn.businessRule))
+                businessRule: turn.businessRule, calledNumber: turn.calledNumber))
     }
 
     static func randomID() -> String {
@@ -217,7 +217,7 @@ struct TurnState: Sendable {
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
             clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
             startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current,
-            businessRule: journal.businessRule, toolAudit: toolAudit)
+            businessRule: journal.businessRule, calledNumber: journal.calledNumber, toolAudit: toolAudit)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {
@@ -240,5 +240,6 @@ struct TurnJournal: Sendable {
     let callerText: String?
     let startedAt: Date
     let businessRule: String?
+    let calledNumber: String?
     let startedInstant = ContinuousClock.now
 }

@@ -16,10 +16,13 @@ public struct ChatTurn: Sendable {
     public var requestID: String
     /// Which rule resolved the request to its business (kept in the call log).
     public var businessRule: String?
+    /// The business's number the caller dialled (E.164), when the telephony provider said.
+    public var calledNumber: String?
 
     public init(
         request: ChatCompletionRequest, personaName: String? = nil, callerNumber: String? = nil, callID: String? = nil,
-        upstreamCredential: String? = nil, requestID: String, businessRule: String? = nil
+        upstreamCredential: String? = nil, requestID: String, businessRule: String? = nil,
+        calledNumber: String? = nil
     ) {
         self.request = request
         self.personaName = personaName
@@ -28,5 +31,6 @@ public struct ChatTurn: Sendable {
         self.upstreamCredential = upstreamCredential
         self.requestID = requestID
         self.businessRule = businessRule
+        self.calledNumber = calledNumber
     }
 }

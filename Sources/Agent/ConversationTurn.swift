@@ -28,6 +28,8 @@ public struct ConversationTurn: Sendable, Equatable {
     public var identity: TurnIdentity.State
     /// Which rule resolved the request to its business.
     public var businessRule: String?
+    /// The business's number the caller dialled.
+    public var calledNumber: String?
     /// The turn's tool calls as audit rows, written with the turn.
     public var toolAudit: [AuditEntry]
 
@@ -35,7 +37,7 @@ public struct ConversationTurn: Sendable, Equatable {
         conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
         anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
         clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration,
-        identity: TurnIdentity.State = .init(), businessRule: String? = nil, toolAudit: [AuditEntry] = []
+        identity: TurnIdentity.State = .init(), businessRule: String? = nil, calledNumber: String? = nil, toolAudit: [AuditEntry] = []
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -54,6 +56,7 @@ public struct ConversationTurn: Sendable, Equatable {
         self.duration = duration
         self.identity = identity
         self.businessRule = businessRule
+        self.calledNumber = calledNumber
         self.toolAudit = toolAudit
     }
 }

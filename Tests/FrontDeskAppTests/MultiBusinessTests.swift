@@ -134,6 +134,9 @@ struct MultiBusinessTests {
                     && CallLog(path: setup.salonPath).call(id: "call:mb-2")?.businessRule == "api_key"
             }
             #expect(try CallLog(path: setup.homePath).call(id: "call:mb-2") == nil)
+            // and staff see the number each call came in on (none for a call that named no number)
+            #expect(try AppointmentBook(path: setup.homePath).callTranscript(id: "call:mb-1")?.call.calledNumber == Self.dentalNumber)
+            #expect(try AppointmentBook(path: setup.salonPath).callTranscript(id: "call:mb-2")?.call.calledNumber == nil)
 
             // When the salon's number is called with the server key, its persona comes from the number
             upstream.enqueue([.text("Hello from the salon line.")])

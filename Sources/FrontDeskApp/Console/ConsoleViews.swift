@@ -96,6 +96,7 @@ struct ConsoleViews {
             "started": dateTime(call.startedAt), "turns": call.turns, "outcomes": call.outcomes.map(\.rawValue).joined(separator: ", "),
             "tools": call.tools.joined(separator: ", "), "businessRule": call.businessRule ?? "",
             "reachedBy": call.businessRule.map { Self.rules[$0] ?? $0 } ?? "not recorded",
+            "calledNumber": call.calledNumber ?? "not recorded",
             "needsHuman": call.outcomes.contains(.failed) || call.outcomes.contains(.transferred),
         ]
     }

@@ -10,13 +10,15 @@ public struct CallRecord: Sendable, Equatable {
     public var turns: Int
     /// How the call reached this business (`telnyx_agent_target`, `api_key`, …).
     public var businessRule: String?
+    /// The business's number the caller dialled, when the telephony provider said.
+    public var calledNumber: String?
     public var outcomes: [CallOutcome]
     /// The tools the assistant ran, by name, sorted.
     public var tools: [String]
 
     public init(
         id: String, caller: String?, persona: String, startedAt: Date, lastTurnAt: Date, turns: Int, businessRule: String?,
-        outcomes: [CallOutcome], tools: [String]
+        calledNumber: String? = nil, outcomes: [CallOutcome], tools: [String]
     ) {
         self.id = id
         self.caller = caller
@@ -25,6 +27,7 @@ public struct CallRecord: Sendable, Equatable {
         self.lastTurnAt = lastTurnAt
         self.turns = turns
         self.businessRule = businessRule
+        self.calledNumber = calledNumber
         self.outcomes = outcomes
         self.tools = tools
     }

@@ -95,20 +95,20 @@ extension AppointmentBook {
     private static let failed = "EXISTS (SELECT 1 FROM call_turns t WHERE t.call_id = c.id AND t.error IS NOT NULL)"
 
     private static let callColumns = """
-        c.id, c.caller, c.persona, c.started_at_ms, c.last_turn_at_ms, c.turns, c.business_rule,
+        c.id, c.caller, c.persona, c.started_at_ms, c.last_turn_at_ms, c.turns, c.business_rule, c.called_number,
         \(changed("booking.created")), \(changed("booking.rescheduled")), \(changed("booking.cancelled")), \(changed("booking.confirmed")),
         \(transferred), \(failed),
         (SELECT group_concat(name, ',') FROM (SELECT DISTINCT tool_name AS name FROM tool_audit x WHERE x.conversation_id = c.id ORDER BY 1))
         """
 
     private static func callRow(_ row: SQLiteRow) -> CallRecord {
-        let flags: [(Int32, CallOutcome)] = [(7, .booked), (8, .rescheduled), (9, .cancelled), (10, .confirmed), (11, .transferred), (12, .failed)]
+        let flags: [(Int32, CallOutcome)] = [(8, .booked), (9, .rescheduled), (10, .cancelled), (11, .confirmed), (12, .transferred), (13, .failed)]
         var outcomes = flags.filter { row.bool($0.0) }.map(\.1)
         if outcomes.isEmpty { outcomes = [.info] }
         return CallRecord(
             id: row.text(0), caller: row.optionalText(1), persona: row.text(2), startedAt: Date(unixMilliseconds: row.int(3)),
-            lastTurnAt: Date(unixMilliseconds: row.int(4)), turns: row.int(5), businessRule: row.optionalText(6), outcomes: outcomes,
-            tools: (row.optionalText(13) ?? "").split(separator: ",").map(String.init))
+            lastTurnAt: Date(unixMilliseconds: row.int(4)), turns: row.int(5), businessRule: row.optionalText(6), calledNumber: row.optionalText(7),
+            outcomes: outcomes, tools: (row.optionalText(14) ?? "").split(separator: ",").map(String.init))
     }
 
     // MARK: - The stored OpenAI messages

@@ -42,14 +42,16 @@ public final class CallLog: Sendable {
                 for turn in turns {
                     let started = turn.startedAt.unixMilliseconds
                     try db.run("""
-                        INSERT INTO calls (id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns, business_rule)
-                        VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+                        INSERT INTO calls (id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns, business_rule,
+                                           called_number)
+                        VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
                         ON CONFLICT (id) DO UPDATE SET
                             turns = turns + 1,
                             last_turn_at_ms = max(last_turn_at_ms, excluded.last_turn_at_ms),
-                            caller = coalesce(calls.caller, excluded.caller)
+                            caller = coalesce(calls.caller, excluded.caller),
+                            called_number = coalesce(calls.called_number, excluded.called_number)
                         """, [v(turn.conversationID), v(turn.telephonyCallID), v(turn.caller), v(turn.persona), v(started), v(started),
-                              v(turn.businessRule)])
+                              v(turn.businessRule), v(turn.calledNumber)])
                     try db.run("""
                         INSERT INTO call_turns (call_id, request_id, anchor_position, anchor_digest, caller_text, internal_messages,
                             answer, client_tool_calls, finish_reason, error, streamed, started_at_ms, duration_ms, patient_id,

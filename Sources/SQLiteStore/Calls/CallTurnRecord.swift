@@ -35,6 +35,8 @@ public struct CallTurnRecord: Sendable, Equatable {
     public var failedVerifications: Int
     /// Which rule resolved the request to this business (`api_key`, `telnyx_agent_target` …).
     public var businessRule: String?
+    /// The business's number the caller dialled.
+    public var calledNumber: String?
     /// The turn's tool calls, written to the append-only `tool_audit` in the turn's transaction.
     public var toolAudit: [AuditEntry]
 
@@ -43,7 +45,7 @@ public struct CallTurnRecord: Sendable, Equatable {
         anchorPosition: Int, anchorDigest: String, callerText: String?, internalMessages: String = "[]", answer: String?,
         clientToolCalls: String = "[]", finishReason: String?, error: String? = nil, streamed: Bool, startedAt: Date,
         durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0, businessRule: String? = nil,
-        toolAudit: [AuditEntry] = []
+        calledNumber: String? = nil, toolAudit: [AuditEntry] = []
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -64,6 +66,7 @@ public struct CallTurnRecord: Sendable, Equatable {
         self.patientID = patientID
         self.failedVerifications = failedVerifications
         self.businessRule = businessRule
+        self.calledNumber = calledNumber
         self.toolAudit = toolAudit
     }
 }

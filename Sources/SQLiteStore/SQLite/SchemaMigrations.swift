@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -359,5 +359,11 @@ enum SchemaMigrations {
         );
         CREATE INDEX change_audit_conversation ON change_audit(conversation_id, id) WHERE conversation_id IS NOT NULL;
         CREATE INDEX calls_started ON calls(started_at_ms, id);
+        """
+
+    /// The business's number each call came in on (Telnyx `telnyx_agent_target`, Vapi
+    /// `phoneNumber.number`), shown to staff beside the rule that resolved the business.
+    private static let v8 = """
+        ALTER TABLE calls ADD COLUMN called_number TEXT;
         """
 }
