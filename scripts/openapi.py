@@ -98,6 +98,11 @@ TOOL_CALL_PROPS = {"id": {"type": "string"}, "name": {"type": "string"},
                    "result": nullable("string"), "duration_ms": nullable("integer"),
                    "outcome": nullable("string"), "audit_id": nullable("integer")}
 
+WEBHOOK_PROPS = {"object": {"const": "webhook_endpoint"}, "id": {"type": "integer"}, "url": {"type": "string"},
+                 "events": {"type": "array", "items": {"type": "string"}}, "enabled": {"type": "boolean"},
+                 "disabled_reason": nullable("string"), "include_transcript": {"type": "boolean"}, "label": nullable("string"),
+                 "created_at": UTC}
+
 def profile_schemas(output):
     """Import format. `output`: as the server writes it (every non-optional key present)."""
     def o(props, required_in, required_out):
@@ -187,6 +192,26 @@ schemas = {
                      "client_tool_calls": {"type": "array", "items": ref("ClientToolCall")}}),
     "CallChange": obj(CHANGE_PROPS, description="One audited change the call made (the same shape as an appointment's changes)."),
     "CallDetail": obj(call_detail_props, description="A call with its turns and the appointment changes it made."),
+    "Event": obj({"object": {"const": "event"}, "id": {"type": "string", "pattern": "^evt_"}, "sequence": {"type": "integer", "minimum": 1},
+                  "type": {"type": "string"}, "created_at": UTC, "data": {"type": "object"}},
+                 description="An outbox event: a committed change (booking.created, …) in the order it was written."),
+    "EventList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("Event")},
+                      "next_after": nullable("integer", description="Pass as `after` for the next page; null when this page is empty.")}),
+    "WebhookEndpoint": obj(WEBHOOK_PROPS),
+    "WebhookEndpointWithSecret": obj({**WEBHOOK_PROPS, "secret": {"type": "string", "pattern": "^whsec_"}},
+                                     description="An endpoint with its signing secret, shown only in this answer."),
+    "WebhookEndpointList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("WebhookEndpoint")},
+                                "next_cursor": {"type": "null"}}),
+    "WebhookEndpointCreate": obj({"url": {"type": "string", "minLength": 1},
+                                  "events": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                                  "include_transcript": {"type": "boolean"}, "label": nullable("string")},
+                                 required=["url"], closed=False),
+    "WebhookAttempt": obj({"object": {"const": "webhook_attempt"}, "event_id": {"type": "string"}, "endpoint_id": {"type": "integer"},
+                           "number": {"type": "integer", "minimum": 1}, "status": nullable("integer"), "error": nullable("string"),
+                           "latency_ms": {"type": "integer", "minimum": 0}, "response_snippet": nullable("string"), "at": UTC}),
+    "WebhookAttemptList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("WebhookAttempt")},
+                               "next_cursor": {"type": "null"}}),
+    "QueuedEvent": obj({"object": {"const": "event"}, "id": {"type": "string"}, "type": {"const": "webhook.test"}}),
     "CallList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("CallSummary")},
                      "next_cursor": nullable("string")}),
     "Slot": obj({"start": UTC, "end": UTC, "start_local": LOCAL, "end_local": LOCAL,
@@ -293,6 +318,12 @@ parameters = {
     "Tool": {"name": "tool", "in": "query", "required": False, "description": "A tool the call used.",
              "schema": {"type": "string"}},
     "Persona": {"name": "persona", "in": "query", "required": False, "schema": {"type": "string"}},
+    "After": {"name": "after", "in": "query", "required": False, "description": "Events after this sequence (default 0).",
+              "schema": {"type": "integer", "minimum": 0}},
+    "EventLimit": {"name": "limit", "in": "query", "required": False, "description": "Page size, 1–500 (default 100).",
+                   "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+    "WebhookId": {"name": "webhook_id", "in": "path", "required": True,
+                  "schema": {"type": "integer", "minimum": 1}, "examples": {"first": {"value": 1}}},
 }
 
 APPOINTMENT_FILTERS = [pref(n) for n in ("From", "To", "ProviderId", "LocationId", "ServiceIdFilter", "Status",
@@ -410,6 +441,28 @@ paths = {
     "/api/v1/calls/{call_id}": {"get": op("getCall", "A call with its turns and the changes it made.", "calls",
                                           [B, pref("CallId")],
                                           {**json_ok("CallDetail", "The call."), **errs(*READ_ERRS)})},
+    "/api/v1/events": {"get": op("listEvents", "Outbox events after a sequence, oldest first: how a receiver catches up.", "webhooks",
+                                 [B, pref("After"), pref("EventLimit")],
+                                 {**json_ok("EventList", "Events."), **errs(*READ_ERRS)})},
+    "/api/v1/webhooks": {
+        "get": op("listWebhooks", "The business's webhook endpoints (never their secrets).", "webhooks", [B],
+                  {**json_ok("WebhookEndpointList", "Endpoints."), **errs(*READ_ERRS)}),
+        "post": op("createWebhook", "Add an endpoint; its signing secret is in this answer only. Private and local URLs are refused.",
+                   "webhooks", [B], {**json_ok("WebhookEndpointWithSecret", "Added.", "201"), **errs("400", "401", "403", "404", "413", "503")},
+                   body("WebhookEndpointCreate")),
+    },
+    "/api/v1/webhooks/{webhook_id}": {"delete": op(
+        "deleteWebhook", "Remove an endpoint and its pending deliveries.", "webhooks", [B, pref("WebhookId")],
+        {"204": {"description": "Removed."}, **errs(*READ_ERRS)})},
+    "/api/v1/webhooks/{webhook_id}/rotate": {"post": op(
+        "rotateWebhookSecret", "A new secret (in this answer only); for 24 hours deliveries carry both signatures.", "webhooks",
+        [B, pref("WebhookId")], {**json_ok("WebhookEndpointWithSecret", "Rotated."), **errs(*READ_ERRS)})},
+    "/api/v1/webhooks/{webhook_id}/test": {"post": op(
+        "testWebhook", "Send a webhook.test event to this endpoint only.", "webhooks", [B, pref("WebhookId")],
+        {**json_ok("QueuedEvent", "Queued.", "202"), **errs(*READ_ERRS)})},
+    "/api/v1/webhooks/{webhook_id}/attempts": {"get": op(
+        "listWebhookAttempts", "Every delivery attempt to this endpoint, oldest first.", "webhooks", [B, pref("WebhookId")],
+        {**json_ok("WebhookAttemptList", "Attempts."), **errs(*READ_ERRS)})},
 }
 
 doc = {
@@ -426,7 +479,7 @@ doc = {
     },
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}],
-    "tags": [{"name": n} for n in ("meta", "business", "appointments", "patients", "calls")],
+    "tags": [{"name": n} for n in ("meta", "business", "appointments", "patients", "calls", "webhooks")],
     "paths": paths,
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",

@@ -22,7 +22,8 @@ public struct FrontDeskServices: Sendable {
     let consoleRenderer: ConsoleRenderer
     /// Where blocking work (the registry, the call log, password hashing) runs.
     let blockingWork: BlockingWorkExecutor
-    let curl: CurlUpstreamClient?
+    /// The one libcurl client: the upstream LLM, webhooks, outside APIs.
+    let outbound: OutboundHTTP
 
     /// The home business (the server's own database file): what a single-business server is.
     public var home: BusinessRuntime { businesses.home }
@@ -57,7 +58,7 @@ public struct FrontDeskServices: Sendable {
         } else {
             chatUpstream = UnconfiguredUpstream()
         }
-        self.curl = curl
+        outbound = OutboundHTTP(upstream: curl, logger: logger)
         // The call log's and the registry's blocking SQLite work runs off Swift's cooperative
         // pool (each calendar's runs on its store's own threads).
         let blockingWork = BlockingWorkExecutor()
@@ -79,7 +80,10 @@ public struct FrontDeskServices: Sendable {
         var logger = logger
         logger[metadataKey: "business"] = "\(business.id)"
         let book = try AppointmentBook(path: path, logger: logger)
-        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book, label: "frontdesk.store.\(business.id)"), logger: logger)
+        // A webhook delivery claimed by a process that then dies is due again after this.
+        let lease = (configuration.webhookTimeout * 2 + .seconds(5)) / .seconds(1)
+        let desk = FrontDesk(store: SQLiteFrontDeskStore(book: book, label: "frontdesk.store.\(business.id)", deliveryLease: lease),
+                             logger: logger)
         let personas = PersonaStore(directory: URL(fileURLWithPath: business.personasDirectory ?? configuration.personasDirectory))
         var callLogger = Logger(label: "frontdesk.calls").redactingPersonalData
         callLogger[metadataKey: "business"] = "\(business.id)"
@@ -99,7 +103,7 @@ public struct FrontDeskServices: Sendable {
 
     /// Stops the libcurl driver thread.
     public func shutdown() {
-        curl?.shutdown()
+        outbound.shutdown()
     }
 }
 
@@ -121,6 +125,8 @@ public func buildApplication(
         "/api/v1/appointments/:id/reschedule": [.post], "/api/v1/appointments/:id/confirm": [.post],
         "/api/v1/patients": [.get, .head, .post], "/api/v1/patients/:id": [.get, .head, .patch],
         "/api/v1/calls": [.get, .head], "/api/v1/calls/export": [.get, .head], "/api/v1/calls/:id": [.get, .head],
+        "/api/v1/events": [.get, .head], "/api/v1/webhooks": [.get, .head, .post], "/api/v1/webhooks/:id": [.delete],
+        "/api/v1/webhooks/:id/rotate": [.post], "/api/v1/webhooks/:id/test": [.post], "/api/v1/webhooks/:id/attempts": [.get, .head],
     ]))
     // The console's stylesheet and script (resources of this module).
     router.add(middleware: FileMiddleware(ConsoleRenderer.resourceDirectory + "/static", urlBasePath: "/console/static", logger: logger))
@@ -159,6 +165,7 @@ public func buildApplication(
     AppointmentsAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
     PatientsAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
     CallsAPIController().addRoutes(to: api)
+    WebhooksAPIController(maxBodyBytes: configuration.maxBodyBytes, executor: services.blockingWork).addRoutes(to: api)
 
     return Application(
         router: router,
@@ -172,6 +179,13 @@ public func buildApplication(
             availableConnectionsDelegate: .maximum(configuration.maxConnections ?? ConnectionLimit.fromDescriptorLimit(), logger: logger)),
         // Services shut down in reverse order, the server first: turns still in flight are
         // recorded before the call log's writer drains and stops.
-        services: [CallLogWriters(businesses: services.businesses)],
+        services: [
+            CallLogWriters(businesses: services.businesses),
+            WebhookDispatcher(
+                businesses: services.businesses,
+                sender: WebhookSender(outbound: services.outbound, timeout: configuration.webhookTimeout, executor: services.blockingWork,
+                                      logger: logger),
+                schedule: configuration.webhookSchedule, pollInterval: configuration.webhookPollInterval, logger: logger),
+        ],
         logger: logger)
 }

@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import Reception
 import Logging
 
 /// Every setting of the service, read once at start-up from the process environment over
@@ -45,6 +46,12 @@ public struct AppConfiguration: Sendable {
     public var consoleSecureCookies = false
     /// bcrypt cost of console passwords (each step doubles the time of a guess).
     public var passwordCost: UInt8 = 12
+    /// How often the webhook service looks for new events and due deliveries.
+    public var webhookPollInterval: Duration = .milliseconds(500)
+    /// Waits between webhook attempts, and how long an endpoint may fail before it is turned off.
+    public var webhookSchedule = RetrySchedule.standard
+    /// One webhook attempt's limit.
+    public var webhookTimeout: Duration = .seconds(10)
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -134,6 +141,20 @@ public struct AppConfiguration: Sendable {
         if let rounds = try int("MAX_TOOL_ROUNDS", range: 0...16) { maxToolRounds = rounds }
         if let secure = try bool("CONSOLE_SECURE_COOKIES") { consoleSecureCookies = secure }
         if let cost = try int("CONSOLE_PASSWORD_COST", range: 4...16) { passwordCost = UInt8(cost) }
+        if let poll = try milliseconds("WEBHOOK_POLL_MS") { webhookPollInterval = max(poll, .milliseconds(10)) }
+        if let timeout = try milliseconds("WEBHOOK_TIMEOUT_MS") { webhookTimeout = timeout }
+        if let text = value("WEBHOOK_RETRY_SCHEDULE") {
+            guard let waits = RetrySchedule.durations(text) else {
+                throw ConfigurationError("WEBHOOK_RETRY_SCHEDULE=\(text) must be waits like 5s,5m,30m,2h (units ms, s, m, h, d).")
+            }
+            webhookSchedule.waits = waits
+        }
+        if let text = value("WEBHOOK_DISABLE_AFTER") {
+            guard let after = RetrySchedule.duration(text) else {
+                throw ConfigurationError("WEBHOOK_DISABLE_AFTER=\(text) must be a duration like 3d or 12h.")
+            }
+            webhookSchedule.disableAfter = after
+        }
         if let level = value("LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError("LOG_LEVEL=\(level) must be one of trace, debug, info, notice, warning, error, critical.")

@@ -9,7 +9,7 @@ import Scheduling
 /// Refusals are thrown as `SchedulingError`; anything else thrown is a storage failure.
 /// Every write that changes an appointment commits, in the same transaction, one audit row and
 /// one outbox event built from `change`.
-public protocol FrontDeskStore: StaffStore {
+public protocol FrontDeskStore: StaffStore, WebhookStore {
     // MARK: Reads
     func profile() async throws -> BusinessProfile
     func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
@@ -70,4 +70,30 @@ public protocol StaffStore: Sendable {
     func updateContact(patientID: Int64, _ update: ContactUpdate, change: ChangeRecord, now: Date) async throws -> Patient
     /// Validates and replaces the business profile in one transaction.
     func importProfile(_ profile: BusinessProfile, now: Date) async throws
+}
+
+/// The business's webhook endpoints and the deliveries of its outbox events to them.
+public protocol WebhookStore: Sendable {
+    func addWebhook(url: String, events: [String], includeTranscript: Bool, allowPrivate: Bool, label: String?, secret: String, now: Date) async throws
+        -> WebhookEndpoint
+    func webhooks() async throws -> [WebhookEndpoint]
+    /// Throws `.notFound("webhook")` for an unknown id.
+    func removeWebhook(id: Int64) async throws
+    func enableWebhook(id: Int64, now: Date) async throws
+    /// A new current secret; the old one stays valid (both signatures are sent) until `previousUntil`.
+    func rotateWebhookSecret(id: Int64, secret: String, previousUntil: Date, now: Date) async throws
+    /// Writes a `webhook.test` event to the outbox, for endpoint `id` only.
+    func emitWebhookTest(id: Int64, now: Date) async throws -> String
+    /// Whether there are new events to fan out, or deliveries due (a read: idle costs no write).
+    func webhookWork(now: Date) async throws -> (fanOut: Bool, due: Bool)
+    /// Creates a delivery for every enabled endpoint each new outbox event matches, and moves the
+    /// fan-out cursor past them, in one transaction. Returns how many deliveries were created.
+    func fanOutEvents(now: Date) async throws -> Int
+    /// Pending deliveries due by `now`, to enabled endpoints, oldest event first.
+    func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
+    /// Records an attempt and what follows from it, in one transaction.
+    func recordAttempt(_ attempt: WebhookAttempt, next: DeliveryNext) async throws
+    /// Queues the events again (all endpoints they match, or one) for delivery now.
+    func replayEvents(eventID: String?, since: Date?, until: Date?, endpointID: Int64?, now: Date) async throws -> Int
+    func webhookAttempts(endpointID: Int64?, eventID: String?, limit: Int) async throws -> [WebhookAttempt]
 }

@@ -13,8 +13,13 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     private let writer: DispatchQueue
     private let readers: DispatchQueue
 
-    public init(book: AppointmentBook, label: String = "frontdesk.store") {
+    /// How long a claimed webhook delivery is kept from others (a process that dies mid-send
+    /// leaves it due again after this).
+    let deliveryLease: TimeInterval
+
+    public init(book: AppointmentBook, label: String = "frontdesk.store", deliveryLease: TimeInterval = 30) {
         self.book = book
+        self.deliveryLease = deliveryLease
         writer = DispatchQueue(label: "\(label).writer")
         readers = DispatchQueue(label: "\(label).readers", attributes: .concurrent)
     }
@@ -160,5 +165,49 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
 
     public func importProfile(_ profile: BusinessProfile, now: Date) async throws {
         try await onWriter { try $0.importProfile(profile, now: now) }
+    }
+
+    // MARK: - Webhooks
+
+    public func addWebhook(
+        url: String, events: [String], includeTranscript: Bool, allowPrivate: Bool, label: String?, secret: String, now: Date
+    ) async throws -> WebhookEndpoint {
+        try await onWriter {
+            try $0.addWebhook(url: url, events: events, includeTranscript: includeTranscript, allowPrivate: allowPrivate, label: label,
+                              secret: secret, now: now)
+        }
+    }
+
+    public func webhooks() async throws -> [WebhookEndpoint] { try await onReader { try $0.webhooks() } }
+
+    public func removeWebhook(id: Int64) async throws { try await onWriter { try $0.removeWebhook(id: id) } }
+
+    public func enableWebhook(id: Int64, now: Date) async throws { try await onWriter { try $0.enableWebhook(id: id, now: now) } }
+
+    public func rotateWebhookSecret(id: Int64, secret: String, previousUntil: Date, now: Date) async throws {
+        try await onWriter { try $0.rotateWebhookSecret(id: id, secret: secret, previousUntil: previousUntil, now: now) }
+    }
+
+    public func emitWebhookTest(id: Int64, now: Date) async throws -> String { try await onWriter { try $0.emitWebhookTest(id: id, now: now) } }
+
+    public func webhookWork(now: Date) async throws -> (fanOut: Bool, due: Bool) { try await onReader { try $0.webhookWork(now: now) } }
+
+    public func fanOutEvents(now: Date) async throws -> Int { try await onWriter { try $0.fanOutEvents(now: now) } }
+
+    public func dueDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery] {
+        let lease = deliveryLease
+        return try await onWriter { try $0.claimDueDeliveries(now: now, limit: limit, lease: lease) }
+    }
+
+    public func recordAttempt(_ attempt: WebhookAttempt, next: DeliveryNext) async throws {
+        try await onWriter { try $0.recordAttempt(attempt, next: next) }
+    }
+
+    public func replayEvents(eventID: String?, since: Date?, until: Date?, endpointID: Int64?, now: Date) async throws -> Int {
+        try await onWriter { try $0.replayEvents(eventID: eventID, since: since, until: until, endpointID: endpointID, now: now) }
+    }
+
+    public func webhookAttempts(endpointID: Int64?, eventID: String?, limit: Int) async throws -> [WebhookAttempt] {
+        try await onReader { try $0.webhookAttempts(endpointID: endpointID, eventID: eventID, limit: limit) }
     }
 }

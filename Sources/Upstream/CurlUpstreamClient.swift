@@ -11,12 +11,10 @@ public final class CurlUpstreamClient: Sendable {
     let driver: CurlMultiDriver
     private let policy: RetryPolicy
 
-    /// Starts the driver thread. Throws `UpstreamError.unreachable` if no base URL is configured
-    /// or libcurl cannot be initialised.
+    /// Starts the driver thread. Throws `UpstreamError.unreachable` if libcurl cannot be
+    /// initialised. With no base URL the client only serves `exchange` (webhooks, the Telnyx
+    /// API); `send` then fails as unreachable.
     public init(configuration: UpstreamConfiguration, logger: Logger) throws {
-        guard !configuration.baseURLs.isEmpty else {
-            throw UpstreamError.unreachable(description: "no upstream base URL configured")
-        }
         self.configuration = configuration
         self.policy = RetryPolicy(maxRetries: max(0, configuration.maxRetries), baseDelay: configuration.retryBaseDelay)
         self.driver = try CurlMultiDriver(maxCachedConnections: configuration.maxCachedConnections, logger: logger)
@@ -50,7 +48,7 @@ public final class CurlUpstreamClient: Sendable {
             headBudgetEnd = min(headBudgetEnd, deadline)
             totalEnd = min(totalEnd, deadline)
         }
-        var lastFailure: UpstreamError?
+        var lastFailure: UpstreamError? = configuration.baseURLs.isEmpty ? .unreachable(description: "no upstream base URL configured") : nil
         var attemptNumber = 0
 
         baseURLs: for baseURL in configuration.baseURLs {

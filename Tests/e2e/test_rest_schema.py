@@ -45,6 +45,9 @@ CONTRACT_ROUTES = {
     ("get", "/api/v1/patients"), ("post", "/api/v1/patients"), ("get", "/api/v1/patients/{patient_id}"),
     ("patch", "/api/v1/patients/{patient_id}"), ("get", "/api/v1/calls"), ("get", "/api/v1/calls/export"),
     ("get", "/api/v1/calls/{call_id}"),
+    ("get", "/api/v1/events"), ("get", "/api/v1/webhooks"), ("post", "/api/v1/webhooks"),
+    ("delete", "/api/v1/webhooks/{webhook_id}"), ("post", "/api/v1/webhooks/{webhook_id}/rotate"),
+    ("post", "/api/v1/webhooks/{webhook_id}/test"), ("get", "/api/v1/webhooks/{webhook_id}/attempts"),
 }
 
 
@@ -161,11 +164,41 @@ def test_real_responses_fit_the_schemas(target):
     assert not problems, "responses that do not fit the document:\n" + "\n".join(sorted(problems))
 
 
+def test_webhook_answers_fit_the_schemas(target):
+    server, key = target
+    auth = {"Authorization": f"Bearer {key}"}
+    # The API refuses private and local URLs (the CLI may allow them), and says which field.
+    refused = http_request(server.url, "POST", "/api/v1/webhooks", headers={**auth, "Content-Type": "application/json"},
+                           body=json.dumps({"url": "http://127.0.0.1:9/hook", "events": ["booking.*"]}).encode())
+    assert refused.status == 400 and refused.json()["error"]["param"] == "url", refused.text
+    bad_events = http_request(server.url, "POST", "/api/v1/webhooks", headers={**auth, "Content-Type": "application/json"},
+                              body=json.dumps({"url": "http://127.0.0.1:9/hook", "events": ["nonsense"]}).encode())
+    assert bad_events.status == 400, bad_events.text
+    server.cli("webhook", "add", "http://127.0.0.1:9/hook", "--events", "booking.*", "--allow-private")
+    listed = http_request(server.url, "GET", "/api/v1/webhooks", headers=auth).json()
+    endpoint_id = listed["data"][-1]["id"]
+    rotated = http_request(server.url, "POST", f"/api/v1/webhooks/{endpoint_id}/rotate", headers=auth)
+    tested = http_request(server.url, "POST", f"/api/v1/webhooks/{endpoint_id}/test", headers=auth)
+    attempts = http_request(server.url, "GET", f"/api/v1/webhooks/{endpoint_id}/attempts", headers=auth)
+    events = http_request(server.url, "GET", "/api/v1/events?after=0&limit=3", headers=auth)
+    assert (rotated.status, tested.status, attempts.status, events.status) == (200, 202, 200, 200)
+    assert rotated.json()["secret"].startswith("whsec_")
+    cases = [("WebhookEndpointList", listed), ("WebhookEndpointWithSecret", rotated.json()), ("QueuedEvent", tested.json()),
+             ("WebhookAttemptList", attempts.json()), ("EventList", events.json()), ("Error", refused.json())]
+    problems = {f"{name}: {error.message}" for name, instance in cases for error in schema_validator(name).iter_errors(instance)}
+    assert not problems, "\n".join(sorted(problems))
+    deleted = http_request(server.url, "DELETE", f"/api/v1/webhooks/{endpoint_id}", headers=auth)
+    assert deleted.status == 204
+
+
 # ---------------------------------------------------------------------------------------------
 # Schemathesis over every operation
 
 
-schema = schemathesis.openapi.from_path(str(SPEC_PATH))
+# createWebhook is the one operation not fuzzed: a generated public URL would be resolved in DNS
+# and then receive deliveries on the internet. Its answers are checked in
+# test_webhook_answers_fit_the_schemas with real requests instead.
+schema = schemathesis.openapi.from_path(str(SPEC_PATH)).exclude(operation_id="createWebhook")
 
 
 @schema.parametrize()

@@ -8,12 +8,15 @@ public struct StaffEvent: Sendable, Equatable {
     public var type: String
     public var appointmentID: Int64?
     public var createdAt: Date
+    /// The event's data, as JSON text.
+    public var data: String
 
-    public init(sequence: Int64, eventID: String, type: String, appointmentID: Int64?, createdAt: Date) {
+    public init(sequence: Int64, eventID: String, type: String, appointmentID: Int64?, createdAt: Date, data: String = "{}") {
         self.sequence = sequence
         self.eventID = eventID
         self.type = type
         self.appointmentID = appointmentID
         self.createdAt = createdAt
+        self.data = data
     }
 }

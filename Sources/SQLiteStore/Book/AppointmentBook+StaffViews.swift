@@ -230,7 +230,8 @@ extension AppointmentBook {
 
     public func events(after sequence: Int64, limit: Int) throws -> [StaffEvent] {
         try outboxEvents(after: sequence, limit: limit).map {
-            StaffEvent(sequence: $0.sequence, eventID: $0.eventID, type: $0.type, appointmentID: $0.appointmentID, createdAt: $0.createdAt)
+            StaffEvent(sequence: $0.sequence, eventID: $0.eventID, type: $0.type, appointmentID: $0.appointmentID, createdAt: $0.createdAt,
+                       data: $0.data)
         }
     }
 

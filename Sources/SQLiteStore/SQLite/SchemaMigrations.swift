@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -365,5 +365,52 @@ enum SchemaMigrations {
     /// `phoneNumber.number`), shown to staff beside the rule that resolved the business.
     private static let v8 = """
         ALTER TABLE calls ADD COLUMN called_number TEXT;
+        """
+
+    /// Outgoing webhooks: endpoints with their secrets, one delivery per (endpoint, outbox event)
+    /// and every attempt at it, and how far the outbox has been fanned out. An endpoint gets
+    /// the events written after it was added (`start_after`), never the history before it.
+    private static let v9 = """
+        CREATE TABLE webhook_endpoints (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL CHECK (json_valid(events)),
+            secret TEXT NOT NULL,
+            previous_secret TEXT,
+            previous_until INTEGER,
+            include_transcript INTEGER NOT NULL DEFAULT 0 CHECK (include_transcript IN (0, 1)),
+            allow_private INTEGER NOT NULL DEFAULT 0 CHECK (allow_private IN (0, 1)),
+            label TEXT,
+            enabled INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+            disabled_reason TEXT,
+            failing_since INTEGER,
+            start_after INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            endpoint_id INTEGER NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+            state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'abandoned')),
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at_ms INTEGER NOT NULL,
+            delivered_at INTEGER,
+            UNIQUE (endpoint_id, outbox_id)
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at_ms, outbox_id) WHERE state = 'pending';
+        CREATE TABLE webhook_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            status INTEGER,
+            error TEXT,
+            latency_ms INTEGER NOT NULL CHECK (latency_ms >= 0),
+            response_snippet TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, id);
+        CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), outbox_id INTEGER NOT NULL);
+        INSERT INTO webhook_cursor (id, outbox_id) SELECT 1, coalesce(max(id), 0) FROM outbox;
+        CREATE INDEX outbox_created ON outbox(created_at, id);
         """
 }

@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import OpenAIWire
+import Reception
+import Upstream
+
+/// Sends one webhook delivery: checks where the URL points (again at send time, since a name
+/// can be re-pointed after it was added), signs, POSTs once through the shared libcurl client
+/// (no redirects), and says what happened as an attempt to record.
+struct WebhookSender: Sendable {
+    let outbound: OutboundHTTP
+    let timeout: Duration
+    let executor: any TaskExecutor
+    let logger: Logger
+
+    static let snippetBytes = 512
+
+    func send(_ delivery: WebhookDelivery) async -> (attempt: WebhookAttempt, retryAfter: Duration?) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let at = Date()
+        func attempt(status: Int?, error: String?, snippet: String?) -> WebhookAttempt {
+            WebhookAttempt(deliveryID: delivery.id, endpointID: delivery.endpointID, eventID: delivery.eventID, number: delivery.attempts + 1,
+                           status: status, error: error, latencyMilliseconds: Int(started.duration(to: clock.now) / .milliseconds(1)),
+                           responseSnippet: snippet, at: at)
+        }
+        let (url, allowPrivate) = (delivery.url, delivery.allowPrivate)
+        let refusal = await withTaskExecutorPreference(executor) { () -> String? in
+            do throws(OutboundURLPolicy.Refusal) {
+                try OutboundURLPolicy.check(url, allowPrivate: allowPrivate)
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        if let refusal { return (attempt(status: nil, error: "refused: \(refusal)", snippet: nil), nil) }
+
+        let body = WebhookSigner.body(for: delivery)
+        let timestamp = Int64(at.timeIntervalSince1970)
+        let request = UpstreamHTTPRequest(path: "", method: "POST", body: body, headers: [
+            ("Content-Type", "application/json"), ("User-Agent", "FrontDesk-Webhooks/1"), ("webhook-id", delivery.eventID),
+            ("webhook-timestamp", "\(timestamp)"),
+            ("webhook-signature", WebhookSigner.header(secrets: delivery.secrets, id: delivery.eventID, timestamp: timestamp, body: body)),
+        ])
+        do {
+            let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: Self.snippetBytes, logger: logger)
+            let snippet = String(decoding: answer.body, as: UTF8.self)
+            return (attempt(status: answer.status, error: nil, snippet: snippet.isEmpty ? nil : snippet), answer.retryAfter)
+        } catch {
+            return (attempt(status: nil, error: "\(error)".bounded(300), snippet: nil), nil)
+        }
+    }
+}
