@@ -79,6 +79,9 @@ call_props = {
     "turns": {"type": "integer", "minimum": 0},
     "business_rule": nullable("string", description="How the call reached its business (`api_key`, `telnyx_agent_target`, `vapi_phone_number`, `header`, `only_business`)."),
     "called_number": nullable("string", description="The business's number the caller dialled (E.164), when the telephony provider said."),
+    "ended_at": {**nullable("string"), "format": "date-time", "description": "When the call ended (from Telnyx's call.conversation.ended or call.hangup); null until then."},
+    "duration_sec": nullable("integer", minimum=0),
+    "end_reason": nullable("string", description="`conversation_ended`, or the hangup cause."),
     "outcomes": {"type": "array", "items": OUTCOME},
     "tools": {"type": "array", "items": {"type": "string"}},
 }

@@ -18,6 +18,8 @@ public struct FrontDeskServices: Sendable {
     public let businesses: Businesses
     /// Console users and sessions (in the server's own file).
     public let accounts: StaffAccounts
+    /// Webhooks received from Telnyx, kept before they are handled (in the server's own file).
+    public let telnyxInbox: TelnyxInbox
     /// The console's templates, loaded once.
     let consoleRenderer: ConsoleRenderer
     /// Where blocking work (the registry, the call log, password hashing) runs.
@@ -69,6 +71,7 @@ public struct FrontDeskServices: Sendable {
                                   executor: blockingWork, logger: logger)
         }
         accounts = try StaffAccounts(homePath: configuration.databasePath)
+        telnyxInbox = try TelnyxInbox(homePath: configuration.databasePath)
         consoleRenderer = try ConsoleRenderer.load()
     }
 
@@ -125,6 +128,7 @@ public func buildApplication(
         "/api/v1/appointments/:id/reschedule": [.post], "/api/v1/appointments/:id/confirm": [.post],
         "/api/v1/patients": [.get, .head, .post], "/api/v1/patients/:id": [.get, .head, .patch],
         "/api/v1/calls": [.get, .head], "/api/v1/calls/export": [.get, .head], "/api/v1/calls/:id": [.get, .head],
+        "/telnyx/webhooks": [.post], "/telnyx/dynamic-variables": [.post],
         "/api/v1/events": [.get, .head], "/api/v1/webhooks": [.get, .head, .post], "/api/v1/webhooks/:id": [.delete],
         "/api/v1/webhooks/:id/rotate": [.post], "/api/v1/webhooks/:id/test": [.post], "/api/v1/webhooks/:id/attempts": [.get, .head],
     ]))
@@ -158,6 +162,12 @@ public func buildApplication(
         hasher: PasswordHasher(cost: configuration.passwordCost), executor: services.blockingWork
     ).addRoutes(to: console)
 
+    // Telnyx's webhooks: signed by Telnyx, so outside the API key middleware.
+    TelnyxController(
+        signature: configuration.telnyxPublicKey.flatMap { TelnyxSignature(publicKeyBase64: $0, tolerance: configuration.telnyxTolerance) },
+        inbox: services.telnyxInbox, businesses: services.businesses, executor: services.blockingWork, maxBodyBytes: configuration.maxBodyBytes
+    ).addRoutes(to: router)
+
     // The staff REST API: every route needs a key, and acts in the one business it resolves to.
     OpenAPIController().addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: StaffAPIMiddleware(serverKeys: configuration.apiKeys, businesses: services.businesses))
@@ -186,6 +196,9 @@ public func buildApplication(
                 sender: WebhookSender(outbound: services.outbound, timeout: configuration.webhookTimeout, executor: services.blockingWork,
                                       logger: logger),
                 schedule: configuration.webhookSchedule, pollInterval: configuration.webhookPollInterval, logger: logger),
+            TelnyxEventProcessor(
+                inbox: services.telnyxInbox, businesses: services.businesses, executor: services.blockingWork,
+                pollInterval: configuration.webhookPollInterval, logger: logger),
         ],
         logger: logger)
 }

@@ -52,6 +52,10 @@ public struct AppConfiguration: Sendable {
     public var webhookSchedule = RetrySchedule.standard
     /// One webhook attempt's limit.
     public var webhookTimeout: Duration = .seconds(10)
+    /// The Telnyx account's Ed25519 public key (base64); without it the Telnyx webhooks answer 503.
+    public var telnyxPublicKey: String?
+    /// How far a Telnyx webhook's timestamp may be from now, either way.
+    public var telnyxTolerance: TimeInterval = 300
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -149,6 +153,13 @@ public struct AppConfiguration: Sendable {
             }
             webhookSchedule.waits = waits
         }
+        if let key = value("TELNYX_PUBLIC_KEY") {
+            guard let raw = Data(base64Encoded: key), raw.count == 32 else {
+                throw ConfigurationError("TELNYX_PUBLIC_KEY must be the base64 of the account's 32-byte Ed25519 public key (Mission Control → Keys & Credentials → Public Key).")
+            }
+            telnyxPublicKey = key
+        }
+        if let tolerance = try int("TELNYX_WEBHOOK_TOLERANCE_S", range: 1...86_400) { telnyxTolerance = TimeInterval(tolerance) }
         if let text = value("WEBHOOK_DISABLE_AFTER") {
             guard let after = RetrySchedule.duration(text) else {
                 throw ConfigurationError("WEBHOOK_DISABLE_AFTER=\(text) must be a duration like 3d or 12h.")

@@ -31,8 +31,11 @@ struct TelephonyContext: Sendable, Equatable {
         self.telnyxCalledNumber = extra?["telnyx_agent_target"]?.stringValue.flatMap(Self.normalise)
         self.vapiCalledNumber = (call?["phoneNumber"]?["number"]?.stringValue ?? telephony["phoneNumber"]?["number"]?.stringValue)
             .flatMap(Self.normalise)
+        // FrontDesk's own id first: the dynamic-variables webhook hands Telnyx the call's
+        // call_control_id as `frontdesk_call_id`, and `call.conversation.ended` names the same.
         self.callID =
             call?["id"]?.stringValue
+            ?? extra?["frontdesk_call_id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             ?? extra?["telnyx_conversation_id"]?.stringValue
             ?? extra?["call_control_id"]?.stringValue
             ?? extra?["conversation_id"]?.stringValue

@@ -59,6 +59,8 @@ public protocol StaffStore: Sendable {
     func callTranscript(id: String) async throws -> CallTranscript?
     /// Every provider's working time, appointments and live holds on one local day.
     func daySheet(on date: LocalDate, now: Date) async throws -> DaySheet
+    /// Marks a call ended and writes its `call.ended` event, once (false when it was already ended).
+    func endCall(ids: [String], caller: String?, calledNumber: String?, durationSeconds: Int?, reason: String?, endedAt: Date) async throws -> Bool
     /// Outbox events after `sequence` (oldest first): what live pages listen to.
     func events(after sequence: Int64, limit: Int) async throws -> [StaffEvent]
     /// The newest outbox sequence (0 when empty): where a live page starts listening.

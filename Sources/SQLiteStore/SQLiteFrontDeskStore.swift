@@ -153,6 +153,14 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
         try await onReader { try $0.events(after: sequence, limit: limit) }
     }
 
+    public func endCall(
+        ids: [String], caller: String?, calledNumber: String?, durationSeconds: Int?, reason: String?, endedAt: Date
+    ) async throws -> Bool {
+        try await onWriter {
+            try $0.endCall(ids: ids, caller: caller, calledNumber: calledNumber, durationSeconds: durationSeconds, reason: reason, endedAt: endedAt)
+        }
+    }
+
     public func latestEventSequence() async throws -> Int64 { try await onReader { try $0.latestEventSequence() } }
 
     public func createPatient(_ patient: NewPatient, idempotencyKey: String?, change: ChangeRecord, now: Date) async throws -> Patient {

@@ -198,3 +198,30 @@ struct StaffViewsTests {
             .first { $0.providerID == "bob" }?.working.isEmpty == true)
     }
 }
+
+@Suite("A call's end, as the telephony provider reports it")
+struct CallEndingTests {
+    @Test func aCallEndsOnceWithOneCallEndedEventEvenWhenTheEndingIsReportedTwiceOrTheCallWasNeverSeen() throws {
+        let book = try TestBook.make()
+        let log = try CallLog(path: book.path)
+        try log.append([CallTurnRecord(conversationID: "call:v3:abc", telephonyCallID: "v3:abc", caller: "+12125550101", persona: "default",
+                                       requestID: "r1", anchorPosition: 1, anchorDigest: "d", callerText: "hi", answer: "hello", finishReason: "stop",
+                                       streamed: true, startedAt: TestBook.now, durationMilliseconds: 800)])
+        let end = TestBook.now.addingTimeInterval(60)
+        // The assistant's conversation ended (known by its call_control_id), then the hangup arrives too
+        #expect(try book.endCall(ids: ["call:v3:abc", "call:conv-1"], caller: "+12125550101", calledNumber: "+12125550140",
+                                 durationSeconds: 60, reason: "conversation_ended", endedAt: end))
+        #expect(try !book.endCall(ids: ["call:v3:abc"], caller: nil, calledNumber: nil, durationSeconds: 61, reason: "normal_clearing", endedAt: end))
+        // A call FrontDesk never heard a turn of still ends, under the first id, with no turns
+        #expect(try book.endCall(ids: ["call:v3:zzz", "call:conv-2"], caller: "+13105550100", calledNumber: nil, durationSeconds: 5,
+                                 reason: "user_busy", endedAt: end))
+        let events = try book.outboxEvents().filter { $0.type == "call.ended" }
+        #expect(events.count == 2)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(events[0].data.utf8)) as? [String: Any])
+        #expect(first["call_id"] as? String == "call:v3:abc" && first["duration_sec"] as? Int == 60 && first["turns"] as? Int == 1)
+        #expect(first["url"] as? String == "/api/v1/calls/call%3Av3%3Aabc")
+        let call = try #require(try book.callTranscript(id: "call:v3:abc")?.call)
+        #expect(call.durationSeconds == 60 && call.endReason == "conversation_ended" && call.endedAt == end)
+        #expect(try book.callTranscript(id: "call:v3:zzz")?.call.turns == 0)
+    }
+}

@@ -97,6 +97,7 @@ struct ConsoleViews {
             "tools": call.tools.joined(separator: ", "), "businessRule": call.businessRule ?? "",
             "reachedBy": call.businessRule.map { Self.rules[$0] ?? $0 } ?? "not recorded",
             "calledNumber": call.calledNumber ?? "not recorded",
+            "ended": Self.some(call.endedAt.map { "\(dateTime($0))" + (call.durationSeconds.map { ", \($0 / 60) min \($0 % 60) s" } ?? "") }),
             "needsHuman": call.outcomes.contains(.failed) || call.outcomes.contains(.transferred),
         ]
     }

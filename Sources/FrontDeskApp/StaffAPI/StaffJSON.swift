@@ -79,7 +79,9 @@ struct StaffJSON {
         [
             "object": "call", "id": .string(call.id), "caller": optional(call.caller), "persona": .string(call.persona),
             "started_at": utc(call.startedAt), "last_turn_at": utc(call.lastTurnAt), "turns": .int(call.turns),
-            "business_rule": optional(call.businessRule), "called_number": optional(call.calledNumber), "outcomes": .array(call.outcomes.map { .string($0.rawValue) }),
+            "business_rule": optional(call.businessRule), "called_number": optional(call.calledNumber),
+            "ended_at": call.endedAt.map(utc) ?? .null, "duration_sec": call.durationSeconds.map(JSONValue.int) ?? .null,
+            "end_reason": optional(call.endReason), "outcomes": .array(call.outcomes.map { .string($0.rawValue) }),
             "tools": .array(call.tools.map(JSONValue.string)),
         ]
     }

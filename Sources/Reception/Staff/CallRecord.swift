@@ -12,13 +12,18 @@ public struct CallRecord: Sendable, Equatable {
     public var businessRule: String?
     /// The business's number the caller dialled, when the telephony provider said.
     public var calledNumber: String?
+    /// When and how the call ended, once the telephony provider said so.
+    public var endedAt: Date?
+    public var durationSeconds: Int?
+    public var endReason: String?
     public var outcomes: [CallOutcome]
     /// The tools the assistant ran, by name, sorted.
     public var tools: [String]
 
     public init(
         id: String, caller: String?, persona: String, startedAt: Date, lastTurnAt: Date, turns: Int, businessRule: String?,
-        calledNumber: String? = nil, outcomes: [CallOutcome], tools: [String]
+        calledNumber: String? = nil, endedAt: Date? = nil, durationSeconds: Int? = nil, endReason: String? = nil,
+        outcomes: [CallOutcome], tools: [String]
     ) {
         self.id = id
         self.caller = caller
@@ -28,6 +33,9 @@ public struct CallRecord: Sendable, Equatable {
         self.turns = turns
         self.businessRule = businessRule
         self.calledNumber = calledNumber
+        self.endedAt = endedAt
+        self.durationSeconds = durationSeconds
+        self.endReason = endReason
         self.outcomes = outcomes
         self.tools = tools
     }

@@ -110,7 +110,7 @@ extension AppointmentBook {
         try write { db in
             let due = try db.all("""
                 SELECT d.id, d.endpoint_id, e.url, e.allow_private, e.secret, e.previous_secret, e.previous_until,
-                       o.event_id, o.type, o.created_at, o.data, d.attempts, e.failing_since
+                       o.event_id, o.type, o.created_at, \(Self.deliveredData), d.attempts, e.failing_since
                 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id JOIN outbox o ON o.id = d.outbox_id
                 WHERE d.state = 'pending' AND d.next_attempt_at_ms <= ? AND e.enabled = 1
                 ORDER BY d.next_attempt_at_ms, d.outbox_id LIMIT ?
@@ -207,6 +207,16 @@ extension AppointmentBook {
             }
         }
     }
+
+    /// The event's data as sent: a `call.ended` to an endpoint that asked for transcripts gets
+    /// the call's turns (what the caller said, what was answered), read when it is sent.
+    static let deliveredData = """
+        CASE WHEN o.type = 'call.ended' AND e.include_transcript = 1
+             THEN json_set(o.data, '$.transcript', json((
+                 SELECT json_group_array(json_object('caller_text', t.caller_text, 'answer', t.answer))
+                 FROM (SELECT caller_text, answer FROM call_turns WHERE call_id = json_extract(o.data, '$.call_id') ORDER BY id) t)))
+             ELSE o.data END
+        """
 
     // MARK: - Rows
 

@@ -96,19 +96,21 @@ extension AppointmentBook {
 
     private static let callColumns = """
         c.id, c.caller, c.persona, c.started_at_ms, c.last_turn_at_ms, c.turns, c.business_rule, c.called_number,
+        c.ended_at_ms, c.duration_sec, c.end_reason,
         \(changed("booking.created")), \(changed("booking.rescheduled")), \(changed("booking.cancelled")), \(changed("booking.confirmed")),
         \(transferred), \(failed),
         (SELECT group_concat(name, ',') FROM (SELECT DISTINCT tool_name AS name FROM tool_audit x WHERE x.conversation_id = c.id ORDER BY 1))
         """
 
     private static func callRow(_ row: SQLiteRow) -> CallRecord {
-        let flags: [(Int32, CallOutcome)] = [(8, .booked), (9, .rescheduled), (10, .cancelled), (11, .confirmed), (12, .transferred), (13, .failed)]
+        let flags: [(Int32, CallOutcome)] = [(11, .booked), (12, .rescheduled), (13, .cancelled), (14, .confirmed), (15, .transferred), (16, .failed)]
         var outcomes = flags.filter { row.bool($0.0) }.map(\.1)
         if outcomes.isEmpty { outcomes = [.info] }
         return CallRecord(
             id: row.text(0), caller: row.optionalText(1), persona: row.text(2), startedAt: Date(unixMilliseconds: row.int(3)),
             lastTurnAt: Date(unixMilliseconds: row.int(4)), turns: row.int(5), businessRule: row.optionalText(6), calledNumber: row.optionalText(7),
-            outcomes: outcomes, tools: (row.optionalText(14) ?? "").split(separator: ",").map(String.init))
+            endedAt: row.optionalInt(8).map(Date.init(unixMilliseconds:)), durationSeconds: row.optionalInt(9).map { Int($0) },
+            endReason: row.optionalText(10), outcomes: outcomes, tools: (row.optionalText(17) ?? "").split(separator: ",").map(String.init))
     }
 
     // MARK: - The stored OpenAI messages
@@ -139,5 +141,52 @@ extension AppointmentBook {
 
     static func jsonArray(_ json: String) -> [[String: Any]] {
         (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[String: Any]] ?? []
+    }
+}
+
+extension AppointmentBook {
+    /// Marks a call ended and writes its `call.ended` outbox event, in one transaction, once:
+    /// a second report of the same ending (a duplicate webhook, a hangup after the conversation
+    /// ended) changes nothing and returns false. The call is the first of `ids` on file; when
+    /// none is (FrontDesk never saw a turn of it), it is recorded under the first id with no turns.
+    public func endCall(
+        ids: [String], caller: String?, calledNumber: String?, durationSeconds: Int?, reason: String?, endedAt: Date
+    ) throws -> Bool {
+        guard let first = ids.first else { return false }
+        return try write { db in
+            var id = first
+            var found = false
+            for candidate in ids where try db.first("SELECT 1 FROM calls WHERE id = ?", [v(candidate)], { _ in true }) != nil {
+                id = candidate
+                found = true
+                break
+            }
+            let endedMs = endedAt.unixMilliseconds
+            if !found {
+                let started = endedMs - Int64(max(0, durationSeconds ?? 0)) * 1000
+                try db.run("""
+                    INSERT INTO calls (id, telephony_call_id, caller, persona, started_at_ms, last_turn_at_ms, turns, business_rule, called_number)
+                    VALUES (?, ?, ?, '-', ?, ?, 0, NULL, ?)
+                    """, [v(id), v(String(id.dropFirst(5))), v(caller), v(started), v(started), v(calledNumber)])
+            }
+            guard try db.run("""
+                UPDATE calls SET ended_at_ms = ?, duration_sec = ?, end_reason = ?, called_number = coalesce(called_number, ?),
+                                 caller = coalesce(caller, ?)
+                WHERE id = ? AND ended_at_ms IS NULL
+                """, [v(endedMs), v(durationSeconds), v(reason), v(calledNumber), v(caller), v(id)]) == 1
+            else { return false }
+            guard let call = try db.first("SELECT \(Self.callColumns) FROM calls c WHERE c.id = ?1", [v(id)], Self.callRow) else { return false }
+            func orNull(_ value: Any?) -> Any { value ?? NSNull() }
+            let data: [String: Any] = [
+                "call_id": id, "caller": orNull(call.caller), "called_number": orNull(call.calledNumber),
+                "duration_sec": orNull(durationSeconds), "ended_at": ISO8601DateFormatter().string(from: Date(unixMilliseconds: endedMs)),
+                "end_reason": orNull(reason), "outcomes": call.outcomes.map(\.rawValue), "tools": call.tools, "turns": call.turns,
+                "url": "/api/v1/calls/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id),
+            ]
+            let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .withoutEscapingSlashes])
+            try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES ('call.ended', NULL, ?, ?)",
+                       [v(String(decoding: json, as: UTF8.self)), v(endedAt.unixSeconds)])
+            return true
+        }
     }
 }

@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -412,5 +412,13 @@ enum SchemaMigrations {
         CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), outbox_id INTEGER NOT NULL);
         INSERT INTO webhook_cursor (id, outbox_id) SELECT 1, coalesce(max(id), 0) FROM outbox;
         CREATE INDEX outbox_created ON outbox(created_at, id);
+        """
+
+    /// How each call ended, as the telephony provider reported it (`call.conversation.ended`,
+    /// `call.hangup`): set once, when the `call.ended` event is written in the same transaction.
+    private static let v10 = """
+        ALTER TABLE calls ADD COLUMN ended_at_ms INTEGER;
+        ALTER TABLE calls ADD COLUMN duration_sec INTEGER CHECK (duration_sec IS NULL OR duration_sec >= 0);
+        ALTER TABLE calls ADD COLUMN end_reason TEXT;
         """
 }

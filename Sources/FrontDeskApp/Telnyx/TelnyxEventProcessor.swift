@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import OpenAIWire
+import Reception
+import ServiceLifecycle
+import SQLiteStore
+
+/// Handles the Telnyx events `TelnyxController` kept: a call that ended (the assistant's
+/// `call.conversation.ended`, or Call Control's `call.hangup`) is recorded with its duration and
+/// a `call.ended` event in its business's outbox, once. Inbound texts are kept for the SMS
+/// replies work; other events are marked ignored. Runs until graceful shutdown; an event left
+/// pending then is handled on the next start.
+struct TelnyxEventProcessor: Service {
+    let inbox: TelnyxInbox
+    let businesses: Businesses
+    let executor: any TaskExecutor
+    let pollInterval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let inbox = self.inbox
+            let pending = (try? await withTaskExecutorPreference(executor) { try inbox.pending(limit: 50) }) ?? []
+            for event in pending { await handle(event) }
+            try? await Task.sleep(for: pollInterval)
+        }
+    }
+
+    func handle(_ event: TelnyxInbox.Event) async {
+        let (state, note): (String, String?)
+        switch event.type {
+        case "call.conversation.ended", "call.hangup":
+            do {
+                (state, note) = try await endCall(event)
+            } catch {
+                // Storage trouble: leave it pending and try again next tick.
+                logger.error("could not record a Telnyx call ending", metadata: ["event": "\(event.id)", "error": "\(error)"])
+                return
+            }
+        case "message.received":
+            (state, note) = ("unhandled", "inbound texts are kept for the SMS replies work")
+        default:
+            (state, note) = ("ignored", nil)
+        }
+        let inbox = self.inbox
+        try? await withTaskExecutorPreference(executor) { try inbox.finish(id: event.id, state: state, note: note) }
+    }
+
+    private func endCall(_ event: TelnyxInbox.Event) async throws -> (String, String?) {
+        guard let envelope = try? JSONValue(parsing: event.body), case .object(let payload)? = envelope["data"]?["payload"] else {
+            return ("ignored", "not a Telnyx event body")
+        }
+        let ids = [payload["call_control_id"]?.stringValue, payload["conversation_id"]?.stringValue]
+            .compactMap { $0 }.filter { !$0.isEmpty }.map { "call:\($0)" }
+        guard !ids.isEmpty else { return ("ignored", "no call_control_id or conversation_id") }
+        let to = payload["to"]?.stringValue.flatMap(TelephonyContext.normalise)
+        let from = payload["from"]?.stringValue.flatMap(TelephonyContext.normalise)
+        let endedAt = envelope["data"]?["occurred_at"]?.stringValue.flatMap(Self.instant) ?? event.receivedAt
+        var duration = payload["duration_sec"]?.intValue
+        if duration == nil, let start = payload["start_time"]?.stringValue.flatMap(Self.instant) {
+            duration = max(0, Int(endedAt.timeIntervalSince(start).rounded()))
+        }
+        let reason = event.type == "call.hangup" ? payload["hangup_cause"]?.stringValue ?? "hangup" : "conversation_ended"
+        let runtime: BusinessRuntime
+        if let resolved = try? await businesses.resolve(BusinessResolver.Signals(telnyxCalledNumber: to)) {
+            runtime = resolved.runtime
+        } else {
+            runtime = businesses.home
+        }
+        let ended = try await runtime.desk.endCall(ids: ids, caller: from, calledNumber: to, durationSeconds: duration, reason: reason,
+                                                   endedAt: endedAt, for: .system(job: "telnyx"))
+        return ("done", ended ? "call.ended emitted for \(runtime.id)" : "the call had already ended")
+    }
+
+    /// RFC 3339 with or without fractional seconds and with `Z` or an offset.
+    static func instant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+}
