@@ -106,6 +106,12 @@ if $want_python; then
     # `playwright` drives Debian's chromium (installed above) in the console's browser tests.
     want_modules+=(playwright)
     want_specs+=(playwright)
+    # `standardwebhooks` checks the webhook signatures independently in Tests/e2e/test_webhooks.py.
+    want_modules+=(standardwebhooks)
+    want_specs+=(standardwebhooks)
+    # `nacl` (PyNaCl) plays Telnyx in Tests/e2e/test_telnyx.py: it signs the test's webhooks with Ed25519.
+    want_modules+=(nacl)
+    want_specs+=(pynacl)
     to_install=()
     for i in "${!want_modules[@]}"; do
         if ! python3 -c "import ${want_modules[$i]}" >/dev/null 2>&1; then

@@ -38,9 +38,13 @@ struct WebhookSigningTests {
                            latencyMilliseconds: 3, responseSnippet: nil, at: at)
         }
         #expect(schedule.next(after: attempt(204), attemptNumber: 1, retryAfter: nil, failingSince: nil, jitter: 0.5) == .delivered)
-        #expect(schedule.next(after: attempt(500), attemptNumber: 1, retryAfter: nil, failingSince: nil, jitter: 0.5) == .retry(at: at + 5))
-        #expect(schedule.next(after: attempt(nil), attemptNumber: 2, retryAfter: nil, failingSince: nil, jitter: 1) == .retry(at: at + 360))
-        #expect(schedule.next(after: attempt(429), attemptNumber: 1, retryAfter: .seconds(90), failingSince: nil, jitter: 0) == .retry(at: at + 90))
+        // Waits run from the end of the attempt (3 ms here)
+        #expect(schedule.next(after: attempt(500), attemptNumber: 1, retryAfter: nil, failingSince: nil, jitter: 0.5) == .retry(at: at + 5.003))
+        #expect(schedule.next(after: attempt(nil), attemptNumber: 2, retryAfter: nil, failingSince: nil, jitter: 1) == .retry(at: at + 360.003))
+        #expect(schedule.next(after: attempt(429), attemptNumber: 1, retryAfter: .seconds(90), failingSince: nil, jitter: 0) == .retry(at: at + 90.003))
+        let now = Date(timeIntervalSince1970: 1_780_000_000)  // Thu, 28 May 2026 20:26:40 GMT
+        #expect(WebhookSender.retryAfter(httpDate: "Thu, 28 May 2026 20:27:10 GMT", now: now) == .seconds(30))
+        #expect(WebhookSender.retryAfter(httpDate: "soon", now: now) == nil)
         #expect(schedule.next(after: attempt(503), attemptNumber: 3, retryAfter: nil, failingSince: nil, jitter: 0.5) == .abandon)
         #expect(schedule.next(after: attempt(410), attemptNumber: 1, retryAfter: nil, failingSince: nil, jitter: 0.5)
             == .disableEndpoint(reason: "410 Gone"))

@@ -45,9 +45,32 @@ struct WebhookSender: Sendable {
         do {
             let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: Self.snippetBytes, logger: logger)
             let snippet = String(decoding: answer.body, as: UTF8.self)
-            return (attempt(status: answer.status, error: nil, snippet: snippet.isEmpty ? nil : snippet), answer.retryAfter)
+            let retryAfter = answer.retryAfter ?? answer.header("retry-after").flatMap { Self.retryAfter(httpDate: $0, now: Date()) }
+            return (attempt(status: answer.status, error: nil, snippet: snippet.isEmpty ? nil : snippet), retryAfter)
+        } catch let error as UpstreamError {
+            return (attempt(status: nil, error: Self.describe(error).bounded(300), snippet: nil), nil)
         } catch {
             return (attempt(status: nil, error: "\(error)".bounded(300), snippet: nil), nil)
+        }
+    }
+
+    /// `Retry-After` as an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"), as the wait from now,
+    /// at most a day. (Seconds are read by the client already.)
+    static func retryAfter(httpDate: String, now: Date) -> Duration? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: httpDate.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return .milliseconds(Int64(min(max(date.timeIntervalSince(now), 0), 86_400) * 1000))
+    }
+
+    /// What an attempt with no answer ran into, in words for the attempt log.
+    static func describe(_ error: UpstreamError) -> String {
+        switch error {
+        case .timeout(let phase): "timed out (\(phase.rawValue))"
+        case .unreachable(let description), .aborted(let description): description
+        case .http(let status, _): "HTTP \(status)"
         }
     }
 }

@@ -31,7 +31,9 @@ public struct RetrySchedule: Sendable, Equatable {
         }
         guard attemptNumber <= waits.count else { return .abandon }
         let wait = retryAfter ?? waits[attemptNumber - 1] * (0.8 + 0.4 * min(max(jitter, 0), 1))
-        return .retry(at: attempt.at.addingTimeInterval(wait.seconds))
+        // The wait runs from when the attempt ended (a timeout can take longer than a short wait).
+        let ended = attempt.at.addingTimeInterval(Double(attempt.latencyMilliseconds) / 1000)
+        return .retry(at: ended.addingTimeInterval(wait.seconds))
     }
 
     /// "5s,5m,30m,2h" (units ms, s, m, h, d); nil when any part does not read.

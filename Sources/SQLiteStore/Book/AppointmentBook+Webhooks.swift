@@ -163,7 +163,8 @@ extension AppointmentBook {
     }
 
     /// Queues events again: one by id, or those written in [since, until]; to every endpoint
-    /// they match (subscribed when the event was written), or to one.
+    /// whose subscription matches them now (an endpoint added later too: a replay can backfill
+    /// it), or to one.
     public func replayEvents(eventID: String?, since: Date?, until: Date?, endpointID: Int64?, now: Date) throws -> Int {
         try write { db in
             let events = try db.all("""
