@@ -199,6 +199,13 @@ public func buildApplication(
             TelnyxEventProcessor(
                 inbox: services.telnyxInbox, businesses: services.businesses, executor: services.blockingWork,
                 pollInterval: configuration.webhookPollInterval, logger: logger),
+            TextDispatcher(
+                businesses: services.businesses,
+                messaging: configuration.telnyxAPIKey.map {
+                    TelnyxMessagingClient(outbound: services.outbound, apiKey: $0, baseURL: configuration.telnyxAPIBaseURL,
+                                          timeout: .seconds(10), logger: logger)
+                },
+                pollInterval: configuration.textsPollInterval, logger: logger),
         ],
         logger: logger)
 }

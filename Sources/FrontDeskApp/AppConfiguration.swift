@@ -56,6 +56,11 @@ public struct AppConfiguration: Sendable {
     public var telnyxPublicKey: String?
     /// How far a Telnyx webhook's timestamp may be from now, either way.
     public var telnyxTolerance: TimeInterval = 300
+    /// For the Telnyx API (texts); without it texts wait.
+    public var telnyxAPIKey: String?
+    public var telnyxAPIBaseURL = "https://api.telnyx.com"
+    /// How often due texts are looked for.
+    public var textsPollInterval: Duration = .seconds(1)
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -160,6 +165,9 @@ public struct AppConfiguration: Sendable {
             telnyxPublicKey = key
         }
         if let tolerance = try int("TELNYX_WEBHOOK_TOLERANCE_S", range: 1...86_400) { telnyxTolerance = TimeInterval(tolerance) }
+        telnyxAPIKey = value("TELNYX_API_KEY")
+        if let url = value("TELNYX_API_BASE_URL") { telnyxAPIBaseURL = url }
+        if let poll = try milliseconds("TEXTS_POLL_MS") { textsPollInterval = max(poll, .milliseconds(10)) }
         if let text = value("WEBHOOK_DISABLE_AFTER") {
             guard let after = RetrySchedule.duration(text) else {
                 throw ConfigurationError("WEBHOOK_DISABLE_AFTER=\(text) must be a duration like 3d or 12h.")

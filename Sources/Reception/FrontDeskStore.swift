@@ -9,7 +9,7 @@ import Scheduling
 /// Refusals are thrown as `SchedulingError`; anything else thrown is a storage failure.
 /// Every write that changes an appointment commits, in the same transaction, one audit row and
 /// one outbox event built from `change`.
-public protocol FrontDeskStore: StaffStore, WebhookStore {
+public protocol FrontDeskStore: StaffStore, WebhookStore, TextStore {
     // MARK: Reads
     func profile() async throws -> BusinessProfile
     func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
@@ -98,4 +98,18 @@ public protocol WebhookStore: Sendable {
     /// Queues the events again (all endpoints they match, or one) for delivery now.
     func replayEvents(eventID: String?, since: Date?, until: Date?, endpointID: Int64?, now: Date) async throws -> Int
     func webhookAttempts(endpointID: Int64?, eventID: String?, limit: Int) async throws -> [WebhookAttempt]
+}
+
+/// Texts to patients (confirmations, reminders, replies), opt-outs and the staff inbox.
+public protocol TextStore: Sendable {
+    /// Whether any text is due (a read).
+    func textsDue(now: Date) async throws -> Bool
+    /// Due texts, claimed under a lease, with what deciding and wording them needs.
+    func claimDueTexts(now: Date, limit: Int) async throws -> [TextToSend]
+    func recordText(id: Int64, outcome: TextOutcome, now: Date) async throws
+    func queueReply(key: String, to number: String, body: String, appointmentID: Int64?, now: Date) async throws
+    func setOptOut(number: String, optedOut: Bool, now: Date) async throws
+    func addInboxMessage(from number: String, patientID: Int64?, body: String, note: String?, now: Date) async throws
+    func inboxMessages(limit: Int) async throws -> [InboxMessage]
+    func textMessages(limit: Int) async throws -> [TextRecord]
 }

@@ -218,4 +218,33 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     public func webhookAttempts(endpointID: Int64?, eventID: String?, limit: Int) async throws -> [WebhookAttempt] {
         try await onReader { try $0.webhookAttempts(endpointID: endpointID, eventID: eventID, limit: limit) }
     }
+
+    // MARK: - Texts
+
+    public func textsDue(now: Date) async throws -> Bool { try await onReader { try $0.textsDue(now: now) } }
+
+    public func claimDueTexts(now: Date, limit: Int) async throws -> [TextToSend] {
+        let lease = deliveryLease
+        return try await onWriter { try $0.claimDueTexts(now: now, limit: limit, lease: lease) }
+    }
+
+    public func recordText(id: Int64, outcome: TextOutcome, now: Date) async throws {
+        try await onWriter { try $0.recordText(id: id, outcome: outcome, now: now) }
+    }
+
+    public func queueReply(key: String, to number: String, body: String, appointmentID: Int64?, now: Date) async throws {
+        try await onWriter { try $0.queueReply(key: key, to: number, body: body, appointmentID: appointmentID, now: now) }
+    }
+
+    public func setOptOut(number: String, optedOut: Bool, now: Date) async throws {
+        try await onWriter { try $0.setOptOut(number: number, optedOut: optedOut, now: now) }
+    }
+
+    public func addInboxMessage(from number: String, patientID: Int64?, body: String, note: String?, now: Date) async throws {
+        try await onWriter { try $0.addInboxMessage(from: number, patientID: patientID, body: body, note: note, now: now) }
+    }
+
+    public func inboxMessages(limit: Int) async throws -> [InboxMessage] { try await onReader { try $0.inboxMessages(limit: limit) } }
+
+    public func textMessages(limit: Int) async throws -> [TextRecord] { try await onReader { try $0.textMessages(limit: limit) } }
 }

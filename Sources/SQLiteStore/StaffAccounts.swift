@@ -14,6 +14,8 @@ public final class StaffAccounts: Sendable {
     private let connection: Mutex<SQLiteConnection>
 
     public init(homePath: String) throws {
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: homePath).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: homePath)
         try connection.immediateTransaction { try connection.execute(Self.schema) }
         self.connection = Mutex(connection)

@@ -8,7 +8,7 @@ struct FrontDeskCommand: AsyncParsableCommand {
         abstract: "An OpenAI-compatible AI receptionist backend with a SQLite calendar.",
         subcommands: [
             ServeCommand.self, PersonaCommand.self, SeedCommand.self, ImportCommand.self, AppointmentsCommand.self,
-            CallsCommand.self, BusinessCommand.self, UserCommand.self, WebhookCommand.self, TelnyxCommand.self,
+            CallsCommand.self, BusinessCommand.self, UserCommand.self, WebhookCommand.self, TelnyxCommand.self, TextsCommand.self, InboxCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OpenAIWire
 import Reception
+import Scheduling
 import ServiceLifecycle
 import SQLiteStore
 
@@ -38,7 +39,12 @@ struct TelnyxEventProcessor: Service {
                 return
             }
         case "message.received":
-            (state, note) = ("unhandled", "inbound texts are kept for the SMS replies work")
+            do {
+                (state, note) = try await receiveText(event)
+            } catch {
+                logger.error("could not act on a Telnyx text", metadata: ["event": "\(event.id)", "error": "\(error)"])
+                return
+            }
         default:
             (state, note) = ("ignored", nil)
         }
@@ -70,6 +76,49 @@ struct TelnyxEventProcessor: Service {
         let ended = try await runtime.desk.endCall(ids: ids, caller: from, calledNumber: to, durationSeconds: duration, reason: reason,
                                                    endedAt: endedAt, for: .system(job: "telnyx"))
         return ("done", ended ? "call.ended emitted for \(runtime.id)" : "the call had already ended")
+    }
+
+    /// A patient's text: acted on by keyword in the business it was sent to, as that patient.
+    private func receiveText(_ event: TelnyxInbox.Event) async throws -> (String, String?) {
+        guard let envelope = try? JSONValue(parsing: event.body), case .object(let payload)? = envelope["data"]?["payload"],
+              let from = payload["from"]?["phone_number"]?.stringValue.flatMap(TelephonyContext.normalise),
+              let text = payload["text"]?.stringValue
+        else { return ("ignored", "not an inbound text") }
+        if payload["direction"]?.stringValue == "outbound" { return ("ignored", "an outbound message") }
+        let to = payload["to"]?.arrayValue?.first?["phone_number"]?.stringValue.flatMap(TelephonyContext.normalise)
+        let runtime = await business(forTextTo: to)
+        let messageID = payload["id"]?.stringValue ?? event.id
+        let outcome: Result<FrontDesk.TextReply, FrontDeskError>
+        do {
+            outcome = .success(try await runtime.desk.handleIncomingText(from: from, text: text, messageID: messageID, now: Date()))
+        } catch {
+            outcome = .failure(error)
+        }
+        switch outcome {
+        case .success(let reply):
+            return ("done", "\(reply) (\(runtime.id))")
+        case .failure(.refused(let refusal)):
+            // The rules said no (nothing to confirm, too late to cancel): a person should see it.
+            try await runtime.desk.store.addInboxMessage(from: from, patientID: nil, body: text, note: "could not act: \(refusal.message)", now: Date())
+            return ("done", "to the inbox: \(refusal.code)")
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    /// The business a text was sent to: the one whose number or texting number it is, else home.
+    private func business(forTextTo number: String?) async -> BusinessRuntime {
+        if let number, let resolved = try? await businesses.resolve(BusinessResolver.Signals(telnyxCalledNumber: number)) {
+            return resolved.runtime
+        }
+        if let number {
+            for business in await businesses.directory().businesses.values {
+                if let runtime = try? await businesses.runtime(for: business), (try? await runtime.desk.profile())?.messaging?.senderNumber == number {
+                    return runtime
+                }
+            }
+        }
+        return businesses.home
     }
 
     /// RFC 3339 with or without fractional seconds and with `Z` or an offset.

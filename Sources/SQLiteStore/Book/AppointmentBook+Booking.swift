@@ -215,6 +215,7 @@ extension AppointmentBook {
                   v(change.conversationID), v(change.channel), v(detail), v(now.unixSeconds)])
         try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES (?, ?, ?, ?)",
                    [v(kind.rawValue), v(appointment.id), v(event.data), v(now.unixSeconds)])
+        try scheduleTexts(for: kind, appointment, eventRow: db.lastInsertRowID, db: db, now: now)
     }
 
     /// Busy intervals (booked appointments and other conversations' live holds, buffers

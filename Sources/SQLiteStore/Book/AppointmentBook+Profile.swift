@@ -25,8 +25,9 @@ extension AppointmentBook {
             try db.run("DELETE FROM \(table)")
         }
         let info = profile.business
-        try db.run("INSERT INTO business (id, name, time_zone, phone, address, config_revision) VALUES (1, ?, ?, ?, ?, ?)",
-                   [v(info.name), v(info.timeZone), v(info.phone), v(info.address), v(revision + 1)])
+        try db.run("INSERT INTO business (id, name, time_zone, phone, address, config_revision, messaging) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                   [v(info.name), v(info.timeZone), v(info.phone), v(info.address), v(revision + 1),
+                    v(try profile.messaging.map { try json($0) })])
         for (i, entry) in info.faq.enumerated() {
             try db.run("INSERT INTO faq_entries (position, question, answer) VALUES (?, ?, ?)", [v(i), v(entry.question), v(entry.answer)])
         }
@@ -186,7 +187,9 @@ extension AppointmentBook {
             DateOverride(date: row.text(0), closed: row.bool(1), open: row.optionalInt(2).map { MinuteOfDay.string(Int($0)) },
                          close: row.optionalInt(3).map { MinuteOfDay.string(Int($0)) }, provider: row.optionalText(4), reason: row.optionalText(5))
         }
+        let messaging = try db.first("SELECT messaging FROM business WHERE id = 1") { $0.optionalText(0) }?
+            .flatMap { try? decoder.decode(MessagingSettings.self, from: Data($0.utf8)) }
         return BusinessProfile(business: info, bookingRules: rules, locations: locations, providers: providers,
-                               services: services, overrides: overrides, patients: nil)
+                               services: services, overrides: overrides, patients: nil, messaging: messaging)
     }
 }

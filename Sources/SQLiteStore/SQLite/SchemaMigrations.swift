@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -420,5 +420,44 @@ enum SchemaMigrations {
         ALTER TABLE calls ADD COLUMN ended_at_ms INTEGER;
         ALTER TABLE calls ADD COLUMN duration_sec INTEGER CHECK (duration_sec IS NULL OR duration_sec >= 0);
         ALTER TABLE calls ADD COLUMN end_reason TEXT;
+        """
+
+    /// Texts to patients.
+    /// - `business.messaging`: the profile's texting settings (JSON), nil when it sends none.
+    /// - `text_messages`: every confirmation, reminder and reply, one row each under a unique
+    ///   key; reminders are written in the booking's own transaction and cancelled with it.
+    /// - `text_opt_outs`: numbers that texted STOP. `inbox_messages`: texts for staff to read.
+    private static let v11 = """
+        ALTER TABLE business ADD COLUMN messaging TEXT CHECK (messaging IS NULL OR json_valid(messaging));
+        CREATE TABLE text_messages (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'reminder', 'reply')),
+            template TEXT,
+            appointment_id INTEGER REFERENCES appointments(id),
+            to_number TEXT NOT NULL,
+            body TEXT,
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'failed', 'skipped', 'cancelled')),
+            not_after_ms INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at_ms INTEGER NOT NULL,
+            provider_message_id TEXT,
+            note TEXT,
+            sent_at_ms INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX text_messages_due ON text_messages(next_attempt_at_ms) WHERE state = 'waiting';
+        CREATE INDEX text_messages_sent ON text_messages(to_number, sent_at_ms) WHERE state = 'sent';
+        CREATE INDEX text_messages_appointment ON text_messages(appointment_id) WHERE appointment_id IS NOT NULL;
+        CREATE TABLE text_opt_outs (number TEXT PRIMARY KEY, opted_out_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE inbox_messages (
+            id INTEGER PRIMARY KEY,
+            from_number TEXT NOT NULL,
+            patient_id INTEGER,
+            body TEXT NOT NULL,
+            note TEXT,
+            received_at INTEGER NOT NULL,
+            handled_at INTEGER
+        );
         """
 }

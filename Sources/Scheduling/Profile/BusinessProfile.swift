@@ -12,11 +12,13 @@ public struct BusinessProfile: Codable, Sendable, Equatable {
     public var overrides: [DateOverride]
     /// Patients to create with the profile (the demo seed uses it); `profile()` returns nil here.
     public var patients: [PatientSeed]?
+    /// How the business texts patients; nil: it sends no texts.
+    public var messaging: MessagingSettings?
 
     public init(
         business: BusinessInfo, bookingRules: BookingRules = BookingRules(), locations: [LocationProfile],
         providers: [ProviderProfile], services: [ServiceProfile], overrides: [DateOverride] = [],
-        patients: [PatientSeed]? = nil
+        patients: [PatientSeed]? = nil, messaging: MessagingSettings? = nil
     ) {
         self.business = business
         self.bookingRules = bookingRules
@@ -25,10 +27,11 @@ public struct BusinessProfile: Codable, Sendable, Equatable {
         self.services = services
         self.overrides = overrides
         self.patients = patients
+        self.messaging = messaging
     }
 
     enum CodingKeys: String, CodingKey {
-        case business, bookingRules = "booking_rules", locations, providers, services, overrides, patients
+        case business, bookingRules = "booking_rules", locations, providers, services, overrides, patients, messaging
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +43,7 @@ public struct BusinessProfile: Codable, Sendable, Equatable {
         services = try c.decodeIfPresent([ServiceProfile].self, forKey: .services) ?? []
         overrides = try c.decodeIfPresent([DateOverride].self, forKey: .overrides) ?? []
         patients = try c.decodeIfPresent([PatientSeed].self, forKey: .patients)
+        messaging = try c.decodeIfPresent(MessagingSettings.self, forKey: .messaging)
     }
 }
 

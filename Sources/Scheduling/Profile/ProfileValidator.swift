@@ -17,6 +17,8 @@ package enum ProfileValidator {
         try require(rules.horizonDays > 0 && rules.horizonDays <= 730, "booking_rules.horizon_days", "must be between 1 and 730")
         try require(rules.holdMinutes > 0 && rules.holdMinutes <= 120, "booking_rules.hold_minutes", "must be between 1 and 120")
 
+        if let settings = profile.messaging { try messaging(settings) }
+
         try require(!profile.locations.isEmpty, "locations", "at least one location is needed")
         var locationIDs: Set<String> = []
         for (i, location) in profile.locations.enumerated() {
@@ -88,6 +90,34 @@ package enum ProfileValidator {
             if let earlier = patientKeys[key] { throw SchedulingError.invalid(field: path, message: "duplicates patients[\(earlier)]") }
             patientKeys[key] = i
         }
+    }
+
+    /// The texting settings: a sender number, known placeholders, sane reminders and a window.
+    private static func messaging(_ settings: MessagingSettings) throws {
+        try require(PhoneNumber(settings.senderNumber) != nil, "messaging.sender_number", "malformed phone number \"\(settings.senderNumber)\"")
+        let templates = settings.templates
+        for (name, text) in [("booked", templates.booked), ("rescheduled", templates.rescheduled), ("cancelled", templates.cancelled),
+                             ("reminder", templates.reminder)] {
+            try require(!text.trimmingCharacters(in: .whitespaces).isEmpty && text.count <= 640, "messaging.templates.\(name)",
+                        "must be 1 to 640 characters")
+            for placeholder in MessagingSettings.placeholders(in: text) {
+                try require(MessagingSettings.Templates.placeholders.contains(placeholder), "messaging.templates.\(name)",
+                            "unknown placeholder {\(placeholder)} (use \(MessagingSettings.Templates.placeholders.sorted().map { "{\($0)}" }.joined(separator: ", ")))")
+            }
+        }
+        for (i, reminder) in settings.reminders.enumerated() {
+            try require((5...(30 * 1440)).contains(reminder.beforeMinutes), "messaging.reminders[\(i)].before_minutes", "must be between 5 and 43200")
+        }
+        try require(Set(settings.reminders.map(\.beforeMinutes)).count == settings.reminders.count, "messaging.reminders", "two reminders at the same time")
+        guard let start = MinuteOfDay.minutes(settings.window.start) else {
+            throw SchedulingError.invalid(field: "messaging.window.start", message: "expected HH:MM, got \"\(settings.window.start)\"")
+        }
+        guard let end = MinuteOfDay.minutes(settings.window.end) else {
+            throw SchedulingError.invalid(field: "messaging.window.end", message: "expected HH:MM, got \"\(settings.window.end)\"")
+        }
+        try require(end > start, "messaging.window.end", "must be after the start")
+        try require(!settings.window.days.isEmpty, "messaging.window.days", "name at least one day")
+        try require((1...20).contains(settings.maxTextsPerDay), "messaging.max_texts_per_day", "must be between 1 and 20")
     }
 
     /// Validates a list of weekly hours: times parse, close after open, breaks inside and not

@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import OpenAIWire
+import Upstream
+
+/// Sends one text through Telnyx's Messaging API (`POST {base}/v2/messages`), on the shared
+/// libcurl client. The base URL is configurable so tests point it at a fake over loopback.
+struct TelnyxMessagingClient: Sendable {
+    let outbound: OutboundHTTP
+    let apiKey: String
+    let baseURL: String
+    let timeout: Duration
+    let logger: Logger
+
+    enum Result: Sendable, Equatable {
+        case sent(messageID: String?)
+        /// 429, 5xx, no answer: worth another try.
+        case retryable(String)
+        /// Any other refusal (a bad number, a number Telnyx will not text).
+        case refused(String)
+    }
+
+    func send(from: String, to: String, text: String, messagingProfileID: String?) async -> Result {
+        var body: [String: JSONValue] = ["from": .string(from), "to": .string(to), "text": .string(text)]
+        if let messagingProfileID { body["messaging_profile_id"] = .string(messagingProfileID) }
+        let request = UpstreamHTTPRequest(path: "", method: "POST", body: JSONValue.object(body).serialized(), bearerToken: apiKey,
+                                          headers: [("Content-Type", "application/json"), ("Accept", "application/json")])
+        let url = baseURL.hasSuffix("/") ? baseURL + "v2/messages" : baseURL + "/v2/messages"
+        do {
+            let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: 16_384, logger: logger)
+            let snippet = String(decoding: answer.body.prefix(300), as: UTF8.self)
+            switch answer.status {
+            case 200..<300:
+                return .sent(messageID: (try? JSONValue(parsing: answer.body))?["data"]?["id"]?.stringValue)
+            case 429, 500...599:
+                return .retryable("Telnyx answered \(answer.status): \(snippet)")
+            default:
+                return .refused("Telnyx answered \(answer.status): \(snippet)")
+            }
+        } catch let error as UpstreamError {
+            return .retryable(WebhookSender.describe(error))
+        } catch {
+            return .retryable("\(error)")
+        }
+    }
+}

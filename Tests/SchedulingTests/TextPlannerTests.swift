@@ -1,0 +1,78 @@
+import Foundation
+import Reception
+import SQLiteStore
+import Scheduling
+import Testing
+
+/// When texts go out: the window in the business's local time (across the DST change), the
+/// daily cap, opt-outs, reminders that would come too late; and reminder rows that live and
+/// die with their appointment.
+@Suite("Texts: the window, the cap, opt-outs and reminders")
+struct TextPlannerTests {
+    static let settings = MessagingSettings(senderNumber: "+12125550140", reminders: [MessagingSettings.Reminder(beforeMinutes: 2880),
+                                                                                       MessagingSettings.Reminder(beforeMinutes: 120)])
+
+    static func text(kind: String = "reminder", notAfter: Date? = nil, optedOut: Bool = false, sentToday: Int = 0) -> TextToSend {
+        var profile = TestBook.clinic
+        profile.messaging = settings
+        return TextToSend(
+            id: 1, kind: kind, template: kind == "reminder" ? "reminder" : "booked", to: "+12125550101", body: nil, notAfter: notAfter, attempts: 0,
+            appointment: TextToSend.AppointmentFacts(start: TestBook.local("2026-03-10", "10:00"), status: "booked", providerID: "alice",
+                                                     serviceID: "checkup", locationID: "main", firstName: "Pat"),
+            optedOut: optedOut, sentToday: sentToday, settings: settings, profile: profile)
+    }
+
+    @Test func insideTheWindowTheTemplateIsFilledInLocalTime() {
+        let decision = TextPlanner.decide(Self.text(), now: TestBook.local("2026-03-09", "10:00"))
+        #expect(decision == .send(body: "Test Clinic: reminder of your Checkup with Dr. Alice on Tue, Mar 10 at 10:00 AM. Reply C to confirm, R to reschedule, X to cancel."))
+    }
+
+    @Test func outsideTheWindowATextWaitsForTheNextOpeningAcrossTheDSTChange() {
+        // Saturday 2026-03-07 at 20:00 New York: the window (09:00–19:30, not Sunday) next opens
+        // Monday 2026-03-09 09:00 EDT, after the switch to daylight time on Sunday the 8th.
+        let decision = TextPlanner.decide(Self.text(), now: TestBook.local("2026-03-07", "20:00"))
+        let monday = TestBook.local("2026-03-09", "09:00")
+        #expect(decision == .wait(until: monday, note: "outside the texting window"))
+        #expect(monday.timeIntervalSince1970 == 1_773_061_200)  // 13:00 UTC: EDT, UTC−4
+        // Before nine on a weekday it waits for nine the same day
+        #expect(TextPlanner.decide(Self.text(), now: TestBook.local("2026-03-05", "07:30"))
+            == .wait(until: TestBook.local("2026-03-05", "09:00"), note: "outside the texting window"))
+        // and a reminder that could only go out after its appointment starts is skipped
+        #expect(TextPlanner.decide(Self.text(notAfter: TestBook.local("2026-03-08", "12:00")), now: TestBook.local("2026-03-07", "20:00"))
+            == .skip(note: "the window opens only after the appointment starts"))
+    }
+
+    @Test func optOutsAndTheDailyCapStopTexts() {
+        let now = TestBook.local("2026-03-09", "10:00")
+        #expect(TextPlanner.decide(Self.text(optedOut: true), now: now) == .skip(note: "the number opted out (STOP)"))
+        #expect(TextPlanner.decide(Self.text(sentToday: 3), now: now) == .skip(note: "this number already got 3 texts today"))
+    }
+
+    @Test func remindersAreWrittenWithTheBookingMovedWithItAndCancelledWithIt() throws {
+        var profile = TestBook.clinic
+        profile.messaging = Self.settings
+        let book = try TestBook.make(profile)
+        let patient = try TestBook.patient(book, 1)
+        // Booked five days ahead: a confirmation and both reminders
+        let booked = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                                  start: TestBook.local("2026-03-06", "10:00")), now: TestBook.now)
+        var texts = try book.textMessages(limit: 10)
+        #expect(texts.map(\.kind).sorted() == ["confirmation", "reminder", "reminder"])
+        #expect(texts.allSatisfy { $0.state == "waiting" && $0.to == patient.phone })
+        // Moved: the old reminders are cancelled, the new appointment has its own, and a confirmation
+        let moved = try book.reschedule(appointmentID: booked.id, forPatient: patient.id, to: TestBook.local("2026-03-06", "11:00"),
+                                        providerID: nil, locationID: nil, conversationID: nil, now: TestBook.now)
+        texts = try book.textMessages(limit: 10)
+        #expect(texts.filter { $0.appointmentID == booked.id && $0.kind == "reminder" }.allSatisfy { $0.state == "cancelled" })
+        #expect(texts.filter { $0.appointmentID == moved.id }.map(\.kind).sorted() == ["confirmation", "reminder", "reminder"])
+        // Cancelled: its reminders go, a cancellation text is written
+        _ = try book.cancel(appointmentID: moved.id, forPatient: nil, reason: nil, conversationID: nil, now: TestBook.now)
+        texts = try book.textMessages(limit: 20)
+        #expect(texts.filter { $0.appointmentID == moved.id && $0.kind == "reminder" }.allSatisfy { $0.state == "cancelled" })
+        #expect(texts.filter { $0.kind == "confirmation" }.count == 3)
+        // Booked three hours ahead: the 48-hour reminder's time has passed, so only the 2-hour one
+        _ = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                         start: TestBook.local("2026-03-02", "10:00")), now: TestBook.now)
+        #expect(try book.textMessages(limit: 1).first?.key.hasSuffix(":120") == true)
+    }
+}
