@@ -154,8 +154,24 @@ def profile_schemas(output):
         "providers": {"type": "array", "items": ref("ProviderProfile" + s)},
         "services": {"type": "array", "items": ref("ServiceProfile" + s)},
         "overrides": {"type": "array", "items": ref("DateOverride" + s)},
-        "patients": {"type": ["array", "null"], "items": ref("PatientSeed" + s)}},
+        "patients": {"type": ["array", "null"], "items": ref("PatientSeed" + s)},
+        "messaging": ref("MessagingSettings" + s)},
         ["business"], ["business", "booking_rules", "locations", "providers", "services", "overrides"])
+    templates = {k: {"type": "string"} for k in ("booked", "rescheduled", "cancelled", "reminder")}
+    schemas["MessagingSettings" + s] = o({
+        "sender_number": {"type": "string", "description": "E.164: the number texts come from."},
+        "messaging_profile_id": nullable("string"),
+        "confirmations": {"type": "boolean", "description": "Text on booking, reschedule and cancel."},
+        "templates": {**o(templates, [], list(templates)),
+                      "description": "Placeholders: {business}, {service}, {provider}, {location}, {when}, {first_name}."},
+        "reminders": {"type": "array", "items": o({"before_minutes": {"type": "integer", "minimum": 5, "maximum": 43200}},
+                                                    ["before_minutes"], ["before_minutes"])},
+        "window": o({"start": HHMM, "end": HHMM, "days": {"type": "array", "items": WEEKDAY}}, ["start", "end", "days"],
+                    ["start", "end", "days"]),
+        "max_texts_per_day": {"type": "integer", "minimum": 1, "maximum": 20}},
+        ["sender_number"],
+        ["sender_number", "confirmations", "templates", "reminders", "window", "max_texts_per_day"])
+    schemas["MessagingSettings" + s]["description"] = "How the business texts patients (absent: no texts)."
     schemas["BusinessProfile" + s]["description"] = (
         "A business profile in the import format (env/business.example.json)." if output else
         "A whole business profile in the import format (env/business.example.json). Arrays left out count as empty.")
