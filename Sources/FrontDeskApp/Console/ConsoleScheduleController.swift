@@ -18,13 +18,15 @@ struct ConsoleScheduleController: Sendable {
         let now = Date()
         let date = ((try? query.localDate("date")) ?? nil) ?? console.today(now: now)
         let (desk, actor) = (console.desk, console.actor)
-        let (sheet, calls) = try await ConsoleRequest.attempt { () async throws(FrontDeskError) in
+        let (sheet, calls, inbox) = try await ConsoleRequest.attempt { () async throws(FrontDeskError) in
             let sheet = try await desk.daySheet(on: date, for: actor, now: now)
             // Calls that need a human: failed or handed to a person, in the last day.
             let yesterday = console.views.clock.local(now.addingTimeInterval(-86_400)).date
             let failed = try await desk.calls(CallFilter(from: yesterday, outcome: .failed), page: PageRequest(limit: 20), for: actor)
             let transferred = try await desk.calls(CallFilter(from: yesterday, outcome: .transferred), page: PageRequest(limit: 20), for: actor)
-            return (sheet, failed.items + transferred.items)
+            // Patients' texts FrontDesk could not act on by itself, from the last week.
+            let texts = try await desk.inbox(limit: 20, for: actor).filter { $0.handledAt == nil && now.timeIntervalSince($0.receivedAt) < 7 * 86_400 }
+            return (sheet, failed.items + transferred.items, texts)
         }
         let views = console.views
         let columns = sheet.columns.map { column -> [String: Any] in
@@ -49,7 +51,11 @@ struct ConsoleScheduleController: Sendable {
             "day": ConsoleViews.longDay(date), "date": date.description, "previous": date.adding(days: -1).description,
             "next": date.adding(days: 1).description, "isToday": date == console.today(now: now), "columns": columns,
             "unconfirmed": unconfirmed.map(views.appointment), "attentionCalls": attention.map(views.call),
-            "hasAttention": !unconfirmed.isEmpty || !attention.isEmpty, "closed": sheet.columns.allSatisfy(\.working.isEmpty),
+            "hasAttention": !unconfirmed.isEmpty || !attention.isEmpty || !inbox.isEmpty,
+            "inbox": inbox.map { message -> [String: Any] in
+                ["from": message.patientName ?? message.from, "body": message.body, "at": views.dateTime(message.receivedAt),
+                 "note": message.note ?? "", "patientID": message.patientID.map { $0 as Any } ?? false]
+            }, "closed": sheet.columns.allSatisfy(\.working.isEmpty),
         ]))
     }
 }

@@ -48,6 +48,8 @@ struct ConsoleSettingsController: Sendable {
         let (keys, users) = try await withTaskExecutorPreference(executor) {
             (try registry.keys(of: business), try accounts.users(businessID: business))
         }
+        let (desk, actor) = (console.desk, console.actor)
+        let webhooks = try await ConsoleRequest.attempt { () async throws(FrontDeskError) in try await desk.webhooks(for: actor) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let profile = profileText ?? (try? encoder.encode(console.views.profile)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -56,6 +58,11 @@ struct ConsoleSettingsController: Sendable {
             "keys": keys.map { ["prefix": $0.prefix, "label": $0.label ?? "", "revoked": $0.revoked] },
             "users": users.map { ["username": $0.username, "role": $0.role.rawValue, "isSelf": $0.username == console.session.account.username] },
             "roles": ConsoleViews.options(StaffAccount.Role.allCases.map(\.rawValue), selected: "staff"),
+            "webhooks": webhooks.map { endpoint -> [String: Any] in
+                ["id": endpoint.id, "url": endpoint.url, "events": endpoint.events.joined(separator: ", "), "enabled": endpoint.enabled,
+                 "reason": endpoint.disabledReason ?? "turned off"]
+            },
+            "noWebhooks": webhooks.isEmpty,
         ]), status: status)
     }
 
