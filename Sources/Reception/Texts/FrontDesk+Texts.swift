@@ -62,7 +62,10 @@ extension FrontDesk {
             return .confirmed(appointmentID: next.id)
         }
         _ = try await cancel(appointmentID: next.id, reason: "cancelled by text", for: session, now: now)
-        try await reply("\(business): your appointment on \(when) is cancelled. Call us to book again.", appointment: next.id)
+        // With confirmations on, the cancellation's own text answers; a second one would repeat it.
+        if profile.messaging?.confirmations != true {
+            try await reply("\(business): your appointment on \(when) is cancelled. Call us to book again.", appointment: next.id)
+        }
         return .cancelled(appointmentID: next.id)
     }
 
