@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -363,3 +363,32 @@ def _fresh_fake(request):
     if "fake" in request.fixturenames:
         request.getfixturevalue("fake").reset()
     yield
+
+
+def wait_until(predicate: Callable[[], Any], what: str, seconds: float = 10.0,
+               context: Callable[[], str] | None = None, interval: float = 0.05) -> Any:
+    """Polls `predicate` until it returns something truthy (and returns that), or fails the test
+    after `seconds`, with `context()` appended to say what was seen instead."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            extra = f"\n{context()}" if context else ""
+            pytest.fail(f"timed out after {seconds} s waiting for {what}{extra}", pytrace=False)
+        time.sleep(interval)
+
+
+def telnyx_raw(body: Any) -> bytes:
+    """The exact bytes a test sends (and signs) as Telnyx: pretty-printed, non-ASCII kept as UTF-8,
+    so a server that re-serialised the JSON before checking the signature would fail."""
+    return body if isinstance(body, bytes) else json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def telnyx_signature(key, timestamp: str, body: bytes) -> str:
+    """Telnyx's Ed25519 signature (a PyNaCl SigningKey) over "{timestamp}|{raw body}", base64."""
+    import base64
+
+    return base64.b64encode(key.sign(timestamp.encode("utf-8") + b"|" + body).signature).decode()
+

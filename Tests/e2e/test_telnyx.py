@@ -40,7 +40,7 @@ from nacl.signing import SigningKey
 from standardwebhooks.webhooks import Webhook
 
 from conftest import (REPO, HTTPResult, assert_openai_error, http_request, text_reply, tool_calls_reply,
-                      upstream_env, validate_openai)
+                      upstream_env, validate_openai, wait_until, telnyx_raw, telnyx_signature)
 
 API = "/api/v1"
 WEBHOOKS = "/telnyx/webhooks"
@@ -140,13 +140,8 @@ def assistant_initialization(*, caller: str | None = EMILY, agent: str | None = 
                      "occurred_at": rfc3339_micro(time.time()), "payload": payload}}
 
 
-def raw(body: Any) -> bytes:
-    """The exact bytes sent (and signed): pretty-printed, non-ASCII kept as UTF-8."""
-    return body if isinstance(body, bytes) else json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
-
-
 def signature(timestamp: str, body: bytes, key: SigningKey = KEY) -> str:
-    return base64.b64encode(key.sign(timestamp.encode("utf-8") + b"|" + body).signature).decode()
+    return telnyx_signature(key, timestamp, body)
 
 
 def now_ts() -> int:
@@ -160,7 +155,7 @@ def telnyx_headers(body: bytes, *, timestamp: int | str | None = None, key: Sign
 
 
 def post_signed(server, path: str, body: Any, **sign: Any) -> HTTPResult:
-    data = raw(body)
+    data = telnyx_raw(body)
     return http_request(server.url, "POST", path, data, telnyx_headers(data, **sign), timeout=10)
 
 
@@ -185,19 +180,6 @@ def expect_received(result: HTTPResult, duplicate: bool) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Waiting
-
-
-def wait_until(predicate: Callable[[], Any], what: str, seconds: float = 10.0,
-               context: Callable[[], str] | None = None) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = f"\n{context()}" if context else ""
-            pytest.fail(f"timed out after {seconds} s waiting for {what}{extra}", pytrace=False)
-        time.sleep(0.05)
 
 
 def stays(predicate: Callable[[], bool], seconds: float, what: str) -> None:
@@ -503,7 +485,7 @@ def ended_call(server, api, endpoints, fake) -> EndedCall:
                         10, context=lambda: json.dumps([c["id"] for c in api.calls_list()]))
 
     event = conversation_ended(control_id, caller=EMILY, to=AGENT, duration=42, conversation_id=conversation_id)
-    body = raw(event)
+    body = telnyx_raw(event)
     first = post_raw(server, WEBHOOKS, body, telnyx_headers(body))
     return EndedCall(control_id, call_id, conversation_id, words, answers, event, body, first, before, dynamic)
 
@@ -559,7 +541,7 @@ def body_for(path: str) -> dict:
 
 @pytest.mark.parametrize("path", [WEBHOOKS, DYNAMIC])
 def test_missing_signature_headers_are_400_missing_signature(server, path):
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     full = telnyx_headers(body)
     for dropped in (("telnyx-signature-ed25519", "telnyx-timestamp"), ("telnyx-signature-ed25519",),
                     ("telnyx-timestamp",)):
@@ -573,15 +555,15 @@ def test_missing_signature_headers_are_400_missing_signature(server, path):
 @pytest.mark.parametrize("path", [WEBHOOKS, DYNAMIC])
 def test_timestamps_more_than_300_s_away_either_way_are_400_stale_timestamp(server, path):
     for stamp in (now_ts() - TOLERANCE - 1, int(time.time() + 0.999) + TOLERANCE + 1, now_ts() - 86400):
-        body = raw(body_for(path))
+        body = telnyx_raw(body_for(path))
         expect_error(post_raw(server, path, body, telnyx_headers(body, timestamp=stamp)), 400, "stale_timestamp")
     for stamp in ("soon", "1.7e9", f"{now_ts()}.5"):   # not an integer
-        body = raw(body_for(path))
+        body = telnyx_raw(body_for(path))
         headers = {**telnyx_headers(body), "telnyx-timestamp": stamp,
                    "telnyx-signature-ed25519": signature(stamp, body)}
         expect_error(post_raw(server, path, body, headers), 400, "stale_timestamp")
     # Order: the timestamp is judged before the signature (a bad signature on a stale request is still 400).
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     headers = {**telnyx_headers(body, timestamp=now_ts() - 1000), "telnyx-signature-ed25519": signature("1", b"x")}
     expect_error(post_raw(server, path, body, headers), 400, "stale_timestamp")
 
@@ -602,29 +584,29 @@ def test_bad_signatures_are_401_invalid_signature_and_nothing_is_stored(server, 
         rejected_ids.append(json.loads(body)["data"]["id"])
 
     # a wrong signature (64 random-looking bytes, well-formed base64)
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     attempt(body, {**telnyx_headers(body), "telnyx-signature-ed25519": base64.b64encode(bytes(range(64))).decode()})
     # the body altered by one byte after signing
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     headers = telnyx_headers(body)
     index = body.index(b'"record_type": "event"') + len(b'"record_type": "e')
     altered = body[:index] + b"E" + body[index + 1:]
     assert len(altered) == len(body) and altered != body
     attempt(altered, headers)
     # signed by another key
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     attempt(body, telnyx_headers(body, key=OTHER_KEY))
     # the right key, but over another timestamp than the one sent
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     stamp = now_ts()
     attempt(body, {**telnyx_headers(body, timestamp=stamp), "telnyx-signature-ed25519": signature(str(stamp - 1), body)})
     # the right key over the body alone (no "<timestamp>|" prefix)
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     attempt(body, {**telnyx_headers(body), "telnyx-signature-ed25519":
                    base64.b64encode(KEY.sign(body).signature).decode()})
     # not base64 / not 64 bytes
     for bad in ("not base64 at all!", base64.b64encode(b"short").decode()):
-        body = raw(body_for(path))
+        body = telnyx_raw(body_for(path))
         attempt(body, {**telnyx_headers(body), "telnyx-signature-ed25519": bad})
 
     if path == WEBHOOKS:
@@ -635,7 +617,7 @@ def test_bad_signatures_are_401_invalid_signature_and_nothing_is_stored(server, 
 
 @pytest.mark.parametrize("path", [WEBHOOKS, DYNAMIC])
 def test_without_telnyx_public_key_both_endpoints_are_503_telnyx_not_configured(unconfigured, path):
-    body = raw(body_for(path))
+    body = telnyx_raw(body_for(path))
     expect_error(post_raw(unconfigured, path, body, telnyx_headers(body)), 503, "telnyx_not_configured")
     expect_error(post_raw(unconfigured, path, body, {}), 503, "telnyx_not_configured")
 
@@ -776,7 +758,7 @@ def test_a_hangup_after_the_conversation_ended_adds_no_second_call_ended(ended_c
 
 def test_concurrent_deliveries_of_one_event_are_handled_once(server, api):
     control_id = new_call_control_id()
-    body = raw(conversation_ended(control_id, caller=MICHAEL, duration=9))
+    body = telnyx_raw(conversation_ended(control_id, caller=MICHAEL, duration=9))
     headers = telnyx_headers(body)
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda _: post_raw(server, WEBHOOKS, body, headers), range(6)))
@@ -930,7 +912,7 @@ def test_dynamic_variables_for_an_unknown_caller_and_without_a_call(server):
 
 
 def test_dynamic_variables_unsigned_or_badly_signed_are_refused(server):
-    body = raw(assistant_initialization(caller=EMILY, call_control_id=new_call_control_id()))
+    body = telnyx_raw(assistant_initialization(caller=EMILY, call_control_id=new_call_control_id()))
     unsigned = post_raw(server, DYNAMIC, body, {})
     expect_error(unsigned, 400, "missing_signature")
     forged = post_raw(server, DYNAMIC, body, telnyx_headers(body, key=OTHER_KEY))
@@ -963,7 +945,7 @@ def test_a_configured_tolerance_is_used(multi):
     server = multi.server
     for path in (WEBHOOKS, DYNAMIC):
         for stamp in (now_ts() - 15, int(time.time() + 0.999) + 15):
-            body = raw(body_for(path) if path == WEBHOOKS else assistant_initialization(agent=HOME_NUMBER))
+            body = telnyx_raw(body_for(path) if path == WEBHOOKS else assistant_initialization(agent=HOME_NUMBER))
             expect_error(post_raw(server, path, body, telnyx_headers(body, timestamp=stamp)), 400, "stale_timestamp")
         for stamp in (now_ts() - 5, now_ts() + 5):
             body = body_for(path) if path == WEBHOOKS else assistant_initialization(agent=HOME_NUMBER)

@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from nacl.signing import SigningKey
 
-from conftest import HTTPResult, http_request, text_reply, tool_calls_reply, upstream_env, validate_openai
+from conftest import HTTPResult, http_request, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, telnyx_raw, telnyx_signature
 
 API = "/api/v1"
 WEBHOOKS = "/telnyx/webhooks"
@@ -257,13 +257,8 @@ def rfc3339_micro(moment: float) -> str:
     return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def raw(body: Any) -> bytes:
-    """The exact bytes sent (and signed): pretty-printed, non-ASCII kept as UTF-8."""
-    return body if isinstance(body, bytes) else json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
-
-
 def signature(timestamp: str, body: bytes, key: SigningKey = KEY) -> str:
-    return base64.b64encode(key.sign(timestamp.encode("utf-8") + b"|" + body).signature).decode()
+    return telnyx_signature(key, timestamp, body)
 
 
 def telnyx_headers(body: bytes) -> dict[str, str]:
@@ -273,7 +268,7 @@ def telnyx_headers(body: bytes) -> dict[str, str]:
 
 
 def post_signed(server, body: Any) -> HTTPResult:
-    data = raw(body)
+    data = telnyx_raw(body)
     return http_request(server.url, "POST", WEBHOOKS, data, telnyx_headers(data), timeout=10)
 
 
@@ -310,19 +305,6 @@ def text_in(server, sender: str, text: str, *, event_id: str | None = None, dupl
 
 # ---------------------------------------------------------------------------------------------
 # Waiting
-
-
-def wait_until(predicate: Callable[[], Any], what: str, seconds: float = 10.0,
-               context: Callable[[], str] | None = None, interval: float = 0.1) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = f"\n{context()}" if context else ""
-            pytest.fail(f"timed out after {seconds} s waiting for {what}{extra}", pytrace=False)
-        time.sleep(interval)
 
 
 def stays(predicate: Callable[[], bool], seconds: float, what: str | Callable[[], str]) -> None:

@@ -42,7 +42,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from conftest import (REPO, HTTPResult, assert_openai_error, executable, http_request, scrubbed_environment,
-                      text_reply, tool_calls_reply, upstream_env, validate_openai)
+                      text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until)
 
 API = "/api/v1"
 HOME_ZONE = "America/New_York"   # the demo practice
@@ -218,19 +218,6 @@ class FakeWebhookReceiver:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def wait_until(predicate: Callable[[], Any], what: str, seconds: float = 10.0,
-               context: Callable[[], str] | None = None) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            extra = f"\n{context()}" if context else ""
-            pytest.fail(f"timed out after {seconds} s waiting for {what}{extra}", pytrace=False)
-        time.sleep(0.05)
 
 
 def stays(predicate: Callable[[], bool], seconds: float, what: str) -> None:
