@@ -392,3 +392,20 @@ def telnyx_signature(key, timestamp: str, body: bytes) -> str:
 
     return base64.b64encode(key.sign(timestamp.encode("utf-8") + b"|" + body).signature).decode()
 
+
+def read_request_body(handler) -> bytes:
+    """The body of a request a fake outside service (http.server) received: Content-Length or
+    chunked (libcurl may send either)."""
+    if handler.headers.get("Transfer-Encoding", "").lower() == "chunked":
+        chunks = []
+        while True:
+            size = int(handler.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                while handler.rfile.readline() not in (b"\r\n", b"\n", b""):
+                    pass
+                return b"".join(chunks)
+            chunks.append(handler.rfile.read(size))
+            handler.rfile.readline()
+    length = int(handler.headers.get("Content-Length") or 0)
+    return handler.rfile.read(length) if length else b""
+

@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from nacl.signing import SigningKey
 
-from conftest import HTTPResult, http_request, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, telnyx_raw, telnyx_signature
+from conftest import HTTPResult, http_request, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body, telnyx_raw, telnyx_signature
 
 API = "/api/v1"
 WEBHOOKS = "/telnyx/webhooks"
@@ -235,18 +235,7 @@ class FakeTelnyxAPI:
 
     @staticmethod
     def _read_body(h: BaseHTTPRequestHandler) -> bytes:
-        if h.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(h.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while h.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(h.rfile.read(size))
-                h.rfile.readline()
-        length = int(h.headers.get("Content-Length") or 0)
-        return h.rfile.read(length) if length else b""
+        return read_request_body(h)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from conftest import (REPO, HTTPResult, assert_openai_error, executable, http_request, scrubbed_environment,
-                      text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until)
+                      text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body)
 
 API = "/api/v1"
 HOME_ZONE = "America/New_York"   # the demo practice
@@ -202,18 +202,7 @@ class FakeWebhookReceiver:
 
     @staticmethod
     def _read_body(h: BaseHTTPRequestHandler) -> bytes:
-        if h.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(h.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while h.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(h.rfile.read(size))
-                h.rfile.readline()
-        length = int(h.headers.get("Content-Length") or 0)
-        return h.rfile.read(length) if length else b""
+        return read_request_body(h)
 
 
 # ---------------------------------------------------------------------------------------------
