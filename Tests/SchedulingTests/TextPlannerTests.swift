@@ -76,3 +76,28 @@ struct TextPlannerTests {
         #expect(try book.textMessages(limit: 1).first?.key.hasSuffix(":120") == true)
     }
 }
+
+@Suite("Reminder events")
+struct ReminderEventTests {
+    @Test func aSentReminderAndAConfirmationAfterItAreEventsAndAFailedOneIsToo() throws {
+        var profile = TestBook.clinic
+        profile.messaging = TextPlannerTests.settings
+        let book = try TestBook.make(profile)
+        let patient = try TestBook.patient(book, 1)
+        let booked = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                                  start: TestBook.local("2026-03-06", "10:00")), now: TestBook.now)
+        let reminders = try book.textMessages(limit: 10).filter { $0.kind == "reminder" }
+        #expect(reminders.count == 2)
+        try book.recordText(id: reminders[0].id, outcome: .sent(body: "see you", providerID: "tx-1"), now: TestBook.now)
+        try book.recordText(id: reminders[1].id, outcome: .failed(note: "Telnyx answered 400"), now: TestBook.now)
+        _ = try book.confirmAppointment(appointmentID: booked.id, forPatient: patient.id,
+                                        change: ChangeRecord(actorKind: .caller, actorID: nil, conversationID: "sms:x", channel: "sms"),
+                                        now: TestBook.now)
+        let types = try book.outboxEvents().map(\.type)
+        #expect(types == ["booking.created", "reminder.sent", "reminder.failed", "booking.confirmed", "reminder.confirmed"])
+        // A confirmation text (not a reminder) being sent is no reminder event
+        let confirmation = try #require(try book.textMessages(limit: 10).first { $0.kind == "confirmation" })
+        try book.recordText(id: confirmation.id, outcome: .sent(body: "booked", providerID: "tx-2"), now: TestBook.now)
+        #expect(try book.outboxEvents().count == 5)
+    }
+}

@@ -13,6 +13,13 @@ extension AppointmentBook {
     /// settings; nothing when it has none or the patient has no number.
     func scheduleTexts(for kind: OutboxEvent.Kind, _ appointment: Appointment, eventRow: Int64, db: SQLiteConnection, now: Date) throws {
         switch kind {
+        case .bookingConfirmed:
+            // Confirmed after a reminder went out: the reminder did its job.
+            if let sent: Int64 = try db.first("""
+                SELECT id FROM text_messages WHERE appointment_id = ? AND kind = 'reminder' AND state = 'sent' ORDER BY sent_at_ms DESC LIMIT 1
+                """, [v(appointment.id)], { $0.int(0) }) {
+                try Self.reminderEvent("reminder.confirmed", textID: sent, note: nil, db: db, now: now)
+            }
         case .bookingCancelled:
             try cancelReminders(of: appointment.id, db: db)
         case .bookingRescheduled:
@@ -110,6 +117,7 @@ extension AppointmentBook {
                     UPDATE text_messages SET state = 'sent', body = ?, provider_message_id = ?, sent_at_ms = ?, attempts = attempts + 1, note = NULL
                     WHERE id = ?
                     """, [v(body), v(providerID), v(nowMs), v(id)])
+                try Self.reminderEvent("reminder.sent", textID: id, note: nil, db: db, now: now)
             case .wait(let until, let note):
                 try db.run("UPDATE text_messages SET next_attempt_at_ms = ?, note = ? WHERE id = ?", [v(until.unixMilliseconds), v(note), v(id)])
             case .retry(let at, let note):
@@ -117,10 +125,24 @@ extension AppointmentBook {
                            [v(at.unixMilliseconds), v(note), v(id)])
             case .failed(let note):
                 try db.run("UPDATE text_messages SET state = 'failed', attempts = attempts + 1, note = ? WHERE id = ?", [v(note), v(id)])
+                try Self.reminderEvent("reminder.failed", textID: id, note: note, db: db, now: now)
             case .skipped(let note):
                 try db.run("UPDATE text_messages SET state = 'skipped', note = ? WHERE id = ?", [v(note), v(id)])
             }
         }
+    }
+
+    /// `reminder.sent` / `reminder.failed` for a reminder text, in the transaction that records it.
+    static func reminderEvent(_ type: String, textID: Int64, note: String?, db: SQLiteConnection, now: Date) throws {
+        guard let (appointmentID, to): (Int64, String) = try db.first(
+            "SELECT appointment_id, to_number FROM text_messages WHERE id = ? AND kind = 'reminder'", [v(textID)], { ($0.int(0), $0.text(1)) })
+        else { return }
+        var data: [String: Any] = ["appointment_id": appointmentID, "text_id": textID, "channel": "sms", "to": to,
+                                   "at": ISO8601DateFormatter().string(from: now)]
+        if let note { data["error"] = note }
+        let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .withoutEscapingSlashes])
+        try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES (?, ?, ?, ?)",
+                   [v(type), v(appointmentID), v(String(decoding: json, as: UTF8.self)), v(now.unixSeconds)])
     }
 
     // MARK: - Replies and opt-outs
