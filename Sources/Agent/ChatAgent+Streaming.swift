@@ -93,7 +93,7 @@ public struct AgentStream: Sendable {
                 logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
-            if spokenText.isEmpty, let filler = state.persona.filler {
+            if spokenText.isEmpty, state.channel != "sms", let filler = state.persona.filler {
                 // The caller would otherwise hear silence while the tools run.
                 try await emit(state.chunk(.init(content: filler + " ")))
                 spokenText += filler + " "

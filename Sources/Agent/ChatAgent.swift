@@ -91,7 +91,7 @@ public final class ChatAgent: Sendable {
     func prepare(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> TurnState {
         let persona = try personas.persona(named: turn.personaName ?? configuration.defaultPersona)
         let date = now()
-        let system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, logger: logger)
+        let system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
 
         let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
         // Without a call id the key is only a fingerprint of how the call began: our answers
@@ -129,9 +129,10 @@ public final class ChatAgent: Sendable {
             tools: clientTools + ourTools,
             clientToolNames: clientNames,
             persona: persona,
+            channel: turn.channel,
             request: turn.request,
             context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger,
-                                 identity: TurnIdentity(identity)),
+                                 identity: TurnIdentity(identity), channel: turn.channel),
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
@@ -169,6 +170,8 @@ struct TurnState: Sendable {
     let tools: [ToolDefinition]
     let clientToolNames: Set<String>
     let persona: Persona
+    /// `voice` or `sms`: texts get no filler.
+    let channel: String
     let request: ChatCompletionRequest
     let context: ToolContext
     let journal: TurnJournal

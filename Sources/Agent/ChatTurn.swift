@@ -18,11 +18,13 @@ public struct ChatTurn: Sendable {
     public var businessRule: String?
     /// The business's number the caller dialled (E.164), when the telephony provider said.
     public var calledNumber: String?
+    /// `voice`, or `sms` for a text conversation (Telnyx `telnyx_conversation_channel: sms_chat`).
+    public var channel: String
 
     public init(
         request: ChatCompletionRequest, personaName: String? = nil, callerNumber: String? = nil, callID: String? = nil,
         upstreamCredential: String? = nil, requestID: String, businessRule: String? = nil,
-        calledNumber: String? = nil
+        calledNumber: String? = nil, channel: String = "voice"
     ) {
         self.request = request
         self.personaName = personaName
@@ -32,5 +34,6 @@ public struct ChatTurn: Sendable {
         self.requestID = requestID
         self.businessRule = businessRule
         self.calledNumber = calledNumber
+        self.channel = channel
     }
 }

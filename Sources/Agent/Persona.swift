@@ -4,9 +4,13 @@ import Foundation
 ///
 /// File format: an optional front matter block between `---` lines with `key: value` pairs
 /// (`filler`, `fallback`, `model`, `disabled_tools`), then the prompt body with `{{placeholder}}`s.
+/// A line `--- text ---` may follow the voice body: what comes after it is the prompt for text
+/// conversations (SMS). Without one, texts get the voice body plus `defaultTextGuidance`.
 public struct Persona: Sendable, Hashable {
     public let name: String
     public let template: PromptTemplate
+    /// The prompt for text conversations (SMS chats).
+    public let textTemplate: PromptTemplate
     /// Spoken at once when a turn needs our tools before anything was said.
     public let filler: String?
     /// Said when the tool rounds of a turn run out before the model could answer.
@@ -15,6 +19,23 @@ public struct Persona: Sendable, Hashable {
     public let model: String?
     /// Tools the operator turned off for this persona.
     public let disabledTools: Set<String>
+
+    /// What a persona without a text variant is told when the conversation is by text.
+    public static let defaultTextGuidance = """
+        This conversation is by text message, not a phone call. Write short replies (one to three \
+        sentences), plain text without lists or markdown. Write dates and times with digits, e.g. \
+        "Mon Nov 30, 8:00 AM". Do not describe what you are doing or say you are checking: just reply.
+        """
+
+    /// The voice body, and the text body after a `--- text ---` line, when there is one.
+    static func split(_ body: String) -> (voice: String, text: String?) {
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let marker = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).lowercased() == "--- text ---" }) else {
+            return (body.trimmingCharacters(in: .whitespacesAndNewlines), nil)
+        }
+        return (lines[..<marker].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines),
+                lines[(marker + 1)...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 
     public static let defaultFallback =
         "I'm sorry, I couldn't finish checking that just now. Would you like me to take a message so the team can call you back?"
@@ -35,7 +56,9 @@ public struct Persona: Sendable, Hashable {
             }
             body = lines[(end + 1)...].joined(separator: "\n")[...]
         }
-        self.template = PromptTemplate(String(body).trimmingCharacters(in: .whitespacesAndNewlines))
+        let parts = Self.split(String(body))
+        self.template = PromptTemplate(parts.voice)
+        self.textTemplate = PromptTemplate(parts.text ?? parts.voice + "\n\n" + Self.defaultTextGuidance)
         self.filler = settings["filler"].flatMap { $0.isEmpty ? nil : $0 }
         self.fallback = settings["fallback"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultFallback
         self.model = settings["model"].flatMap { $0.isEmpty ? nil : $0 }

@@ -33,7 +33,8 @@ public final class PromptAssembler: Sendable {
 
     /// Placeholders used by a template that the renderer does not know.
     public static func unknownPlaceholders(in persona: Persona) -> [String] {
-        persona.template.placeholders.filter { !knownPlaceholders.contains($0) }
+        var seen = Set<String>()
+        return (persona.template.placeholders + persona.textTemplate.placeholders).filter { !knownPlaceholders.contains($0) && seen.insert($0).inserted }
     }
 
     /// The business facts, from cache when fresh. A failing calendar falls back to the last
@@ -117,8 +118,11 @@ public final class PromptAssembler: Sendable {
     }
 
     /// The system message for a turn.
-    public func render(_ persona: Persona, now: Date, callerNumber: String?, logger: Logger) async throws(AgentError) -> String {
-        persona.template.render(try await values(now: now, callerNumber: callerNumber, logger: logger))
+    /// - Parameter channel: `sms` renders the persona's text variant.
+    public func render(
+        _ persona: Persona, now: Date, callerNumber: String?, channel: String = "voice", logger: Logger
+    ) async throws(AgentError) -> String {
+        (channel == "sms" ? persona.textTemplate : persona.template).render(try await values(now: now, callerNumber: callerNumber, logger: logger))
     }
 
     private static func lines(_ items: [String], empty: String) -> String {

@@ -104,7 +104,8 @@ struct ChatCompletionsController: Sendable {
         let turn = ChatTurn(
             request: parsed, personaName: persona ?? resolution.numberPersona, callerNumber: telephony.callerNumber,
             callID: telephony.callID, upstreamCredential: forwardClientKey ? context.clientBearer : nil, requestID: context.requestID,
-            businessRule: resolution.rule.rawValue, calledNumber: telephony.telnyxCalledNumber ?? telephony.vapiCalledNumber)
+            businessRule: resolution.rule.rawValue, calledNumber: telephony.telnyxCalledNumber ?? telephony.vapiCalledNumber,
+            channel: telephony.channel)
         context.logger.debug(
             "turn", metadata: ["business": "\(runtime.id)", "business_rule": "\(resolution.rule.rawValue)",
                                "persona": "\(turn.personaName ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))",

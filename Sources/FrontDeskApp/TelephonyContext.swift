@@ -13,6 +13,8 @@ struct TelephonyContext: Sendable, Equatable {
     var callID: String?
     var telnyxCalledNumber: String?
     var vapiCalledNumber: String?
+    /// `sms` when Telnyx says the conversation is a text chat, else `voice`.
+    var channel = "voice"
 
     init(callerNumber: String? = nil, callID: String? = nil) {
         self.callerNumber = callerNumber
@@ -29,6 +31,7 @@ struct TelephonyContext: Sendable, Equatable {
             ?? trustedCallerHeader
         self.callerNumber = caller.flatMap(Self.normalise)
         self.telnyxCalledNumber = extra?["telnyx_agent_target"]?.stringValue.flatMap(Self.normalise)
+        self.channel = extra?["telnyx_conversation_channel"]?.stringValue == "sms_chat" ? "sms" : "voice"
         self.vapiCalledNumber = (call?["phoneNumber"]?["number"]?.stringValue ?? telephony["phoneNumber"]?["number"]?.stringValue)
             .flatMap(Self.normalise)
         // FrontDesk's own id first: the dynamic-variables webhook hands Telnyx the call's

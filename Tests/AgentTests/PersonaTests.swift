@@ -39,6 +39,16 @@ struct PersonaTests {
         #expect(PromptAssembler.unknownPlaceholders(in: persona) == ["mystery"])
     }
 
+    @Test func aTextVariantFollowsItsMarkerAndAPersonaWithoutOneGetsTheDefaultTextGuidance() {
+        let both = Persona(name: "x", text: "---\nfiller: One moment.\n---\nSpeak warmly for {{business_name}}.\n--- text ---\nText briefly for {{business_name}}.")
+        #expect(both.template.render(["business_name": "Acme"]) == "Speak warmly for Acme.")
+        #expect(both.textTemplate.render(["business_name": "Acme"]) == "Text briefly for Acme.")
+        let voiceOnly = Persona(name: "y", text: "Speak warmly.")
+        #expect(voiceOnly.textTemplate.render([:]) == "Speak warmly.\n\n" + Persona.defaultTextGuidance)
+        // Placeholders of the text variant are checked too
+        #expect(PromptAssembler.unknownPlaceholders(in: Persona(name: "z", text: "A\n--- text ---\n{{oops}}")) == ["oops"])
+    }
+
     @Test func emptyFrontMatterValuesMeanNotSet() {
         let persona = Persona(name: "x", text: "---\nfiller:\nmodel:\ndisabled_tools:\n---\nBody")
         #expect(persona.filler == nil && persona.model == nil && persona.disabledTools.isEmpty)

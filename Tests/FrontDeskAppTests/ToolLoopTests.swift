@@ -65,6 +65,36 @@ struct ToolLoopTests {
         }
     }
 
+    @Test func aTextChatGetsThePersonasTextVariantAndNoFiller() async throws {
+        try await Self.run { client, upstream, path in
+            // Given Emily texting (Telnyx sms_chat) and asking for her appointments, which takes a tool round
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_mine", name: "get_patient_appointments", arguments: "{}")], shape: .whole),
+                .text("You're booked Mon Nov 30, 8:00 AM."),
+            ])
+            var body = Self.body(caller: Self.emily, conversation: "sms-1", user: "when is my appointment?", stream: true)
+            if case .object(var object) = body, case .object(var extra)? = object["extra_metadata"] {
+                extra["telnyx_conversation_channel"] = "sms_chat"
+                object["extra_metadata"] = .object(extra)
+                body = .object(object)
+            }
+            let response = try await client.complete(body)
+            // Then the reply has no spoken filler, and the model was told it is texting
+            #expect(response.status == .ok)
+            #expect(Self.spokenText(response) == "You're booked Mon Nov 30, 8:00 AM.")
+            let system = upstream.recordedRequests.first?.json["messages"]?.arrayValue?.first?["content"]?.stringValue ?? ""
+            #expect(system.contains(Persona.defaultTextGuidance))
+            // while a voice call still hears the filler before the tool round
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_mine2", name: "get_patient_appointments", arguments: "{}")], shape: .whole),
+                .text("You're booked."),
+            ])
+            let voice = try await client.complete(Self.body(caller: Self.emily, conversation: "voice-1", user: "when?", stream: true))
+            #expect(Self.spokenText(voice).hasPrefix("One moment while I check the schedule. "))
+            _ = path
+        }
+    }
+
     @Test func aCallerReschedulesThenCancelsTheirOwnAppointment() async throws {
         try await Self.run { client, upstream, path in
             // Given Emily's seeded appointment and a free time for the same service and provider
