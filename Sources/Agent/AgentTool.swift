@@ -14,10 +14,12 @@ public struct ToolContext: Sendable {
     public var identity: TurnIdentity
     /// `voice` or `sms`.
     public var channel: String
+    /// On a reminder call FrontDesk placed: which reminder (from the call's dynamic variables).
+    public var reminderID: Int64?
 
     public init(
         conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity(),
-        channel: String = "voice"
+        channel: String = "voice", reminderID: Int64? = nil
     ) {
         self.conversationID = conversationID
         self.callerNumber = callerNumber
@@ -25,6 +27,7 @@ public struct ToolContext: Sendable {
         self.logger = logger
         self.identity = identity
         self.channel = channel
+        self.reminderID = reminderID
     }
 
     /// The call as the front desk sees it.

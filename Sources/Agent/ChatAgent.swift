@@ -91,7 +91,8 @@ public final class ChatAgent: Sendable {
     func prepare(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> TurnState {
         let persona = try personas.persona(named: turn.personaName ?? configuration.defaultPersona)
         let date = now()
-        let system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
+        var system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
+        if turn.reminderID != nil { system += "\n\n" + Self.reminderCallGuidance }
 
         let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
         // Without a call id the key is only a fingerprint of how the call began: our answers
@@ -118,7 +119,9 @@ public final class ChatAgent: Sendable {
         let clientTools = turn.request.tools
         let clientNames = Set(clientTools.map(\.name))
         // A client tool shadows ours of the same name: the client asked for it explicitly.
-        let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames))
+        // get_reminder_context and confirm_appointment are offered only on the reminder calls FrontDesk placed.
+        let offTheCall: Set<String> = turn.reminderID == nil ? [GetReminderContextTool.name, ConfirmAppointmentTool.name] : []
+        let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames).union(offTheCall))
         return TurnState(
             id: "chatcmpl-" + Self.randomID(),
             created: Int(date.timeIntervalSince1970),
@@ -132,13 +135,21 @@ public final class ChatAgent: Sendable {
             channel: turn.channel,
             request: turn.request,
             context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger,
-                                 identity: TurnIdentity(identity), channel: turn.channel),
+                                 identity: TurnIdentity(identity), channel: turn.channel, reminderID: turn.reminderID),
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
                 callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date,
                 businessRule: turn.businessRule, calledNumber: turn.calledNumber))
     }
+
+    /// What the assistant is told on a reminder call FrontDesk placed.
+    static let reminderCallGuidance = """
+        You placed this call: it is a reminder of the patient's appointment. Call get_reminder_context \
+        first to learn which appointment, greet the patient by name and say why you are calling. Ask \
+        whether they will come: if yes, confirm it with confirm_appointment; if they cannot, offer to \
+        reschedule or cancel it with the tools, as they wish. Keep it short.
+        """
 
     static func randomID() -> String {
         // Three draws of 64 bits, eight characters each: one getrandom per draw, not per character.

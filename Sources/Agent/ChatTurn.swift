@@ -20,11 +20,13 @@ public struct ChatTurn: Sendable {
     public var calledNumber: String?
     /// `voice`, or `sms` for a text conversation (Telnyx `telnyx_conversation_channel: sms_chat`).
     public var channel: String
+    /// A reminder call FrontDesk placed (`extra_metadata.frontdesk_reminder_id`).
+    public var reminderID: Int64?
 
     public init(
         request: ChatCompletionRequest, personaName: String? = nil, callerNumber: String? = nil, callID: String? = nil,
         upstreamCredential: String? = nil, requestID: String, businessRule: String? = nil,
-        calledNumber: String? = nil, channel: String = "voice"
+        calledNumber: String? = nil, channel: String = "voice", reminderID: Int64? = nil
     ) {
         self.request = request
         self.personaName = personaName
@@ -35,5 +37,6 @@ public struct ChatTurn: Sendable {
         self.businessRule = businessRule
         self.calledNumber = calledNumber
         self.channel = channel
+        self.reminderID = reminderID
     }
 }

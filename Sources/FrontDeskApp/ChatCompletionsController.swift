@@ -105,7 +105,7 @@ struct ChatCompletionsController: Sendable {
             request: parsed, personaName: persona ?? resolution.numberPersona, callerNumber: telephony.callerNumber,
             callID: telephony.callID, upstreamCredential: forwardClientKey ? context.clientBearer : nil, requestID: context.requestID,
             businessRule: resolution.rule.rawValue, calledNumber: telephony.telnyxCalledNumber ?? telephony.vapiCalledNumber,
-            channel: telephony.channel)
+            channel: telephony.channel, reminderID: telephony.reminderID)
         context.logger.debug(
             "turn", metadata: ["business": "\(runtime.id)", "business_rule": "\(resolution.rule.rawValue)",
                                "persona": "\(turn.personaName ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))",

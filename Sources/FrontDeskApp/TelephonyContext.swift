@@ -15,6 +15,8 @@ struct TelephonyContext: Sendable, Equatable {
     var vapiCalledNumber: String?
     /// `sms` when Telnyx says the conversation is a text chat, else `voice`.
     var channel = "voice"
+    /// A reminder call FrontDesk placed: its dynamic variables carry the reminder's id.
+    var reminderID: Int64?
 
     init(callerNumber: String? = nil, callID: String? = nil) {
         self.callerNumber = callerNumber
@@ -32,6 +34,7 @@ struct TelephonyContext: Sendable, Equatable {
         self.callerNumber = caller.flatMap(Self.normalise)
         self.telnyxCalledNumber = extra?["telnyx_agent_target"]?.stringValue.flatMap(Self.normalise)
         self.channel = extra?["telnyx_conversation_channel"]?.stringValue == "sms_chat" ? "sms" : "voice"
+        self.reminderID = (extra?["frontdesk_reminder_id"]?.stringValue).flatMap { Int64($0) }
         self.vapiCalledNumber = (call?["phoneNumber"]?["number"]?.stringValue ?? telephony["phoneNumber"]?["number"]?.stringValue)
             .flatMap(Self.normalise)
         // FrontDesk's own id first: the dynamic-variables webhook hands Telnyx the call's

@@ -112,4 +112,8 @@ public protocol TextStore: Sendable {
     func addInboxMessage(from number: String, patientID: Int64?, body: String, note: String?, now: Date) async throws
     func inboxMessages(limit: Int) async throws -> [InboxMessage]
     func textMessages(limit: Int) async throws -> [TextRecord]
+    func reminderCallsDue(now: Date) async throws -> Bool
+    func claimDueReminderCalls(now: Date, limit: Int) async throws -> [ReminderCallToPlace]
+    func recordReminderCall(id: Int64, outcome: ReminderCallOutcome, now: Date) async throws
+    func reminderContext(id: Int64) async throws -> ReminderContext?
 }

@@ -247,4 +247,19 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     public func inboxMessages(limit: Int) async throws -> [InboxMessage] { try await onReader { try $0.inboxMessages(limit: limit) } }
 
     public func textMessages(limit: Int) async throws -> [TextRecord] { try await onReader { try $0.textMessages(limit: limit) } }
+
+    // MARK: - Reminder calls
+
+    public func reminderCallsDue(now: Date) async throws -> Bool { try await onReader { try $0.reminderCallsDue(now: now) } }
+
+    public func claimDueReminderCalls(now: Date, limit: Int) async throws -> [ReminderCallToPlace] {
+        let lease = deliveryLease
+        return try await onWriter { try $0.claimDueReminderCalls(now: now, limit: limit, lease: lease) }
+    }
+
+    public func recordReminderCall(id: Int64, outcome: ReminderCallOutcome, now: Date) async throws {
+        try await onWriter { try $0.recordReminderCall(id: id, outcome: outcome, now: now) }
+    }
+
+    public func reminderContext(id: Int64) async throws -> ReminderContext? { try await onReader { try $0.reminderContext(id: id) } }
 }

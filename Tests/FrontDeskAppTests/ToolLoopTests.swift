@@ -95,6 +95,74 @@ struct ToolLoopTests {
         }
     }
 
+    @Test func onAReminderCallTheAssistantLearnsWhyItCalledAndThePatientConfirmsTheirOwnAppointment() async throws {
+        try await Self.run { client, upstream, path in
+            // Given a reminder call FrontDesk placed to Emily about her next appointment
+            let book = try AppointmentBook(path: path)
+            let (reminder, next) = try Self.placedReminderCall(book)
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_why", name: "get_reminder_context", arguments: "{}")], shape: .whole),
+                .toolCalls([ScriptedToolCall(id: "call_ok", name: "confirm_appointment", arguments: #"{"appointment_id":\#(next.id)}"#)],
+                           shape: .whole),
+                .text("Great, you're confirmed."),
+            ])
+            let response = try await client.complete(Self.reminderBody(caller: Self.emily, reminder: reminder, conversation: "rem-1"))
+            #expect(response.status == .ok)
+            // Then the model was offered the reminder tools and told why it called
+            let first = try #require(upstream.recordedRequests.first)
+            let offered = first.json["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue } ?? []
+            #expect(offered.contains("get_reminder_context") && offered.contains("confirm_appointment"))
+            #expect(first.json["messages"]?.arrayValue?.first?["content"]?.stringValue?.contains("it is a reminder") == true)
+            let why = try #require(Self.toolResults(upstream.recordedRequests[1])["call_why"])
+            #expect(why["appointment_id"]?.intValue == Int(next.id) && why["patient_first_name"] == "Emily")
+            // and the appointment is confirmed, the reminder's outcome with it
+            #expect(try book.reminderContext(id: reminder)?.outcome == "confirmed")
+            // A reminder id for Emily's appointment on someone else's call tells them nothing
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_peek", name: "get_reminder_context", arguments: "{}")], shape: .whole),
+                .text("Sorry."),
+            ])
+            _ = try await client.complete(Self.reminderBody(caller: "+13105550199", reminder: reminder, conversation: "rem-2"))
+            let peekRequest = try #require(upstream.recordedRequests.last)
+            let peek = try #require(Self.toolResults(peekRequest)["call_peek"])
+            #expect(peek["appointment_id"] == nil)
+            // and an ordinary call is not offered the reminder tools
+            upstream.enqueue([.text("Hello.")])
+            _ = try await client.complete(Self.body(caller: Self.emily, conversation: "plain-1"))
+            let plain = try #require(upstream.recordedRequests.last).json["tools"]?.arrayValue?.compactMap { $0["function"]?["name"]?.stringValue } ?? []
+            #expect(!plain.contains("get_reminder_context") && !plain.contains("confirm_appointment"))
+        }
+    }
+
+    /// A reminder call placed to Emily, made the way the service makes one: the business texts
+    /// and calls (a messaging section with a call reminder a day ahead), Emily books three days
+    /// out, and when the reminder is due it is claimed and recorded as placed.
+    static func placedReminderCall(_ book: AppointmentBook) throws -> (reminder: Int64, appointment: Appointment) {
+        var profile = try book.profile()
+        profile.messaging = MessagingSettings(
+            senderNumber: "+12125550140", assistantID: "assistant-test",
+            reminders: [MessagingSettings.Reminder(beforeMinutes: 1440, channel: .call)],
+            window: MessagingSettings.Window(start: "00:00", end: "23:59", days: Weekday.allCases))
+        try book.importProfile(profile, now: Date())
+        let emily = try #require(try book.patient(byPhone: Self.emily))
+        let from = ZonedClock(timeZone: TimeZone(identifier: "America/New_York")!).local(Date().addingTimeInterval(3 * 86_400)).date
+        let slot = try #require(try Self.freeForEmily(book, AvailabilityQuery(serviceID: "cleaning", from: from)))
+        let appointment = try book.book(BookingRequest(patientID: emily.id, serviceID: "cleaning", providerID: slot.providerID, start: slot.start),
+                                        now: Date())
+        let due = slot.start.addingTimeInterval(-1440 * 60)
+        let call = try #require(try book.claimDueReminderCalls(now: due, limit: 1, lease: 30).first)
+        try book.recordReminderCall(id: call.id, outcome: .placed(scheduledEventID: "se-test"), now: due)
+        return (call.id, appointment)
+    }
+
+    static func reminderBody(caller: String, reminder: Int64, conversation: String) -> JSONValue {
+        [
+            "messages": [["role": "user", "content": "Hello?"]],
+            "extra_metadata": ["telnyx_conversation_id": .string(conversation), "telnyx_end_user_target": .string(caller),
+                               "frontdesk_reminder_id": .string(String(reminder))],
+        ]
+    }
+
     @Test func aCallerReschedulesThenCancelsTheirOwnAppointment() async throws {
         try await Self.run { client, upstream, path in
             // Given Emily's seeded appointment and a free time for the same service and provider

@@ -101,3 +101,47 @@ struct ReminderEventTests {
         #expect(try book.outboxEvents().count == 5)
     }
 }
+
+@Suite("Reminder calls")
+struct ReminderCallTests {
+    @Test func aCallReminderIsWrittenWithTheBookingSkippedOnceConfirmedAndTheCallsOutcomeLandsOnIt() throws {
+        var profile = TestBook.clinic
+        profile.messaging = MessagingSettings(senderNumber: "+12125550140", assistantID: "assistant-1",
+                                              reminders: [MessagingSettings.Reminder(beforeMinutes: 1440, channel: .call)],
+                                              window: MessagingSettings.Window(start: "00:00", end: "23:59", days: Weekday.allCases))
+        let book = try TestBook.make(profile)
+        let patient = try TestBook.patient(book, 1)
+        let booked = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                                  start: TestBook.local("2026-03-06", "10:00")), now: TestBook.now)
+        let due = TestBook.local("2026-03-05", "10:00")
+        #expect(try book.reminderCallsDue(now: due.addingTimeInterval(-1)) == false)
+        let call = try #require(try book.claimDueReminderCalls(now: due, limit: 5, lease: 30).first)
+        #expect(call.to == patient.phone && call.onlyIfUnconfirmed && call.key == "reminder-call-\(booked.id)-1440")
+        #expect(call.decide(now: due) == .send(body: ""))
+        try book.recordReminderCall(id: call.id, outcome: .placed(scheduledEventID: "se-1"), now: due)
+        // On the call the patient confirms: the outcome lands on the reminder
+        _ = try book.confirmAppointment(appointmentID: booked.id, forPatient: patient.id,
+                                        change: ChangeRecord(actorKind: .caller, actorID: nil, conversationID: "call:x", channel: "voice"), now: due)
+        let context = try #require(try book.reminderContext(id: call.id))
+        #expect(context.state == "placed" && context.outcome == "confirmed" && context.confirmed && context.patientID == patient.id)
+        #expect(context.serviceName == "Checkup" && context.providerName == "Dr. Bob")
+        // A reminder call for an appointment confirmed before it was due is not placed
+        var confirmedCall = call
+        confirmedCall.confirmed = true
+        #expect(confirmedCall.decide(now: due) == .skip(note: "already confirmed"))
+        // and a cancelled appointment's reminder call is cancelled with it
+        let other = try book.book(BookingRequest(patientID: patient.id, serviceID: "checkup", providerID: "bob",
+                                                 start: TestBook.local("2026-03-09", "10:00")), now: TestBook.now)
+        _ = try book.cancel(appointmentID: other.id, forPatient: nil, reason: nil, conversationID: nil, now: TestBook.now)
+        #expect(try book.claimDueReminderCalls(now: TestBook.local("2026-03-08", "12:00"), limit: 5, lease: 30).isEmpty)
+    }
+
+    @Test func aCallReminderNeedsAnAssistant() {
+        var profile = TestBook.clinic
+        profile.messaging = MessagingSettings(senderNumber: "+12125550140", reminders: [MessagingSettings.Reminder(beforeMinutes: 1440, channel: .call)])
+        #expect(throws: SchedulingError.invalid(field: "messaging.reminders[0].channel",
+                                                message: "a call reminder needs messaging.assistant_id (the Telnyx assistant that places it)")) {
+            _ = try TestBook.make(profile)
+        }
+    }
+}

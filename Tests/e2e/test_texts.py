@@ -163,7 +163,7 @@ class FakeTelnyxAPI:
         return [s.text for s in self.sent(to, after)]
 
     def others(self) -> list[Sent]:
-        """Requests on any other path (FrontDesk should never make them)."""
+        """Requests on any other path (the assistant's scheduled calls; nothing else is expected)."""
         with self._lock:
             return [s for s in self._log if s.path != "/v2/messages"]
 
@@ -186,7 +186,13 @@ class FakeTelnyxAPI:
             request = None
         to = request.get("to") if isinstance(request, dict) else None
         provider_id = None
-        if path != "/v2/messages" or h.command != "POST":
+        if h.command == "POST" and path.startswith("/v2/ai/assistants/") and path.endswith("/scheduled_events"):
+            # Telnyx's scheduled events (a call by the assistant): accepted as Telnyx documents it.
+            status = 200
+            answer = {"data": {"scheduled_event_id": str(uuid.uuid4()), "status": "pending",
+                               "telnyx_end_user_target": (request or {}).get("telnyx_end_user_target")}}
+            to = (request or {}).get("telnyx_end_user_target")
+        elif path != "/v2/messages" or h.command != "POST":
             status = 404
             answer = {"errors": [{"code": "10005", "title": "Resource not found", "detail": f"{h.command} {path}"}]}
         elif not isinstance(request, dict):
@@ -666,7 +672,7 @@ def test_voice_and_rest_bookings_cancel_and_reschedule_are_confirmed_by_text(ser
     body = first.json()
     assert body["from"] == SENDER and body["to"] == EMILY and body["text"] == voice_text, body
     assert body.get("messaging_profile_id") == MESSAGING_PROFILE_ID, body
-    assert telnyx.others() == [], [(s.path, s.status) for s in telnyx.others()]
+    assert [s for s in telnyx.others() if not s.path.endswith("/scheduled_events")] == [], [(s.path, s.status) for s in telnyx.others()]
 
     # a REST booking
     rest = book(api, emily, days_ahead=49, service="exam")
@@ -1080,3 +1086,43 @@ def test_a_reminder_whose_time_passed_before_the_booking_is_not_made(server, api
     time.sleep(1.0)
     assert rows_to(server, phone, "reminder") == [], f"no reminder row:\n{texts_list(server)}"
     assert rendered("reminder", reminders.early, business) not in telnyx.texts(phone), telnyx.summary(phone)
+
+
+def test_a_reminder_call_is_placed_through_the_assistant_once_with_the_reminder_as_its_key(server, api, plan, telnyx):
+    """A call reminder: when it comes due, FrontDesk asks Telnyx's assistant to call (a scheduled
+    event), with the reminder's key as Idempotency-Key and its id in the dynamic variables, once."""
+    import sqlite3
+
+    put_messaging(api, dict(plan.messaging, assistant_id="assistant-e2e",
+                            reminders=[{"before_minutes": 1440, "channel": "call"}]))
+    try:
+        patient = new_patient(api, "Ring")
+        appointment = book(api, patient, days_ahead=6)
+        # The reminder is due five days from now: the test's clock moves it to now.
+        with sqlite3.connect(server.database) as db:
+            changed = db.execute("UPDATE reminder_calls SET next_attempt_at_ms = ? WHERE appointment_id = ? AND state = 'waiting'",
+                                 (int(time.time() * 1000), appointment["id"])).rowcount
+        assert changed == 1, "one reminder call row, written with the booking"
+        path = "/v2/ai/assistants/assistant-e2e/scheduled_events"
+        def calls() -> list:
+            return [r for r in telnyx.others() if r.path == path and r.json().get("telnyx_end_user_target") == patient["phone"]]
+
+        placed = wait_until(calls,
+                            "the scheduled call at the fake Telnyx API", 10,
+                            context=lambda: f"{[(r.path, r.status) for r in telnyx.others()]}\n{server.log_text()[-3000:]}")
+        request = placed[0]
+        body = request.json()
+        assert request.headers.get("idempotency-key") == f"reminder-call-{appointment['id']}-1440", request.headers
+        assert request.headers.get("authorization") == f"Bearer {TELNYX_API_KEY}"
+        assert body["telnyx_conversation_channel"] == "phone_call" and body["telnyx_agent_target"] == SENDER
+        assert body["dynamic_variables"]["frontdesk_reminder_id"].isdigit()
+        assert body["dynamic_variables"]["patient_first_name"] == patient["first_name"]
+        stays(lambda: len(calls()) == 1, 1.5,
+              "the reminder call is placed once")
+        with sqlite3.connect(server.database) as db:
+            state = db.execute("SELECT state, scheduled_event_id FROM reminder_calls WHERE appointment_id = ?",
+                               (appointment["id"],)).fetchone()
+        assert state[0] == "placed" and state[1], state
+    finally:
+        put_messaging(api, plan.messaging)
+

@@ -18,6 +18,8 @@ public enum AppointmentTools {
             GetServicesTool(desk: desk),
             GetLocationsTool(desk: desk),
             GetBusinessInfoTool(desk: desk),
+            GetReminderContextTool(desk: desk),
+            ConfirmAppointmentTool(desk: desk),
         ]
     }
 }

@@ -43,4 +43,38 @@ struct TelnyxMessagingClient: Sendable {
             return .retryable("\(error)")
         }
     }
+
+    /// Asks Telnyx's assistant to call `to` now (a scheduled event a few seconds ahead), with
+    /// `key` as the idempotency key: a retry after a lost answer cannot place a second call.
+    func scheduleCall(
+        assistantID: String, from: String, to: String, key: String, variables: [String: String], at: Date
+    ) async -> Result {
+        let body: JSONValue = [
+            "telnyx_conversation_channel": "phone_call", "telnyx_agent_target": .string(from), "telnyx_end_user_target": .string(to),
+            "scheduled_at_fixed_datetime": .string(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(at)),
+            "dynamic_variables": .object(variables.mapValues(JSONValue.string)),
+            "conversation_metadata": .object(variables.filter { $0.key.hasPrefix("frontdesk_") }.mapValues(JSONValue.string)),
+        ]
+        let request = UpstreamHTTPRequest(path: "", method: "POST", body: body.serialized(), bearerToken: apiKey,
+                                          headers: [("Content-Type", "application/json"), ("Accept", "application/json"), ("Idempotency-Key", key)])
+        let assistant = assistantID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? assistantID
+        let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + "v2/ai/assistants/\(assistant)/scheduled_events"
+        do {
+            let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: 16_384, logger: logger)
+            let snippet = String(decoding: answer.body.prefix(300), as: UTF8.self)
+            switch answer.status {
+            case 200..<300:
+                let json = try? JSONValue(parsing: answer.body)
+                return .sent(messageID: json?["data"]?["scheduled_event_id"]?.stringValue ?? json?["scheduled_event_id"]?.stringValue)
+            case 409, 429, 500...599:
+                return .retryable("Telnyx answered \(answer.status): \(snippet)")
+            default:
+                return .refused("Telnyx answered \(answer.status): \(snippet)")
+            }
+        } catch let error as UpstreamError {
+            return .retryable(WebhookSender.describe(error))
+        } catch {
+            return .retryable("\(error)")
+        }
+    }
 }

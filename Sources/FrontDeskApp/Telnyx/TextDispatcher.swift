@@ -23,15 +23,18 @@ struct TextDispatcher: Service {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let directory = await businesses.directory()
             for business in directory.businesses.values.sorted(by: { $0.id < $1.id }) {
-                guard let runtime = try? await businesses.runtime(for: business),
-                      (try? await runtime.desk.store.textsDue(now: Date())) == true
-                else { continue }
+                guard let runtime = try? await businesses.runtime(for: business) else { continue }
+                let store = runtime.desk.store
+                let texts = (try? await store.textsDue(now: Date())) == true
+                let calls = (try? await store.reminderCallsDue(now: Date())) == true
+                guard texts || calls else { continue }
                 guard let messaging else {
-                    if !warned { logger.warning("texts are due but TELNYX_API_KEY is not set; they wait") }
+                    if !warned { logger.warning("texts or reminder calls are due but TELNYX_API_KEY is not set; they wait") }
                     warned = true
                     continue
                 }
-                await send(for: runtime, messaging: messaging)
+                if texts { await send(for: runtime, messaging: messaging) }
+                if calls { await placeCalls(for: runtime, messaging: messaging) }
             }
             try? await Task.sleep(for: pollInterval)
         }
@@ -54,6 +57,39 @@ struct TextDispatcher: Service {
                     }
                 }
             }
+        }
+    }
+
+    /// Reminder calls that are due: placed through the business's Telnyx assistant, with the
+    /// reminder's id in the call's dynamic variables (Telnyx forwards them with every turn, so
+    /// the assistant on that call knows why it called).
+    private func placeCalls(for runtime: BusinessRuntime, messaging: TelnyxMessagingClient) async {
+        let store = runtime.desk.store
+        guard let due = try? await store.claimDueReminderCalls(now: Date(), limit: 10) else { return }
+        for call in due {
+            let now = Date()
+            let outcome: ReminderCallOutcome
+            switch call.decide(now: now) {
+            case .skip(let note): outcome = .skipped(note: note)
+            case .wait(let until, let note): outcome = .wait(until: until, note: note)
+            case .send:
+                let settings = call.settings!
+                let variables = [
+                    "frontdesk_reminder_id": String(call.id), "frontdesk_business": runtime.id,
+                    "patient_first_name": call.appointment.firstName ?? "", "business_name": call.profile.business.name,
+                    "appointment_when": TextPlanner.when(call.appointment.start, clock: call.profile.clock),
+                ]
+                switch await messaging.scheduleCall(assistantID: settings.assistantID ?? "", from: settings.senderNumber, to: call.to,
+                                                    key: call.key, variables: variables, at: now.addingTimeInterval(5)) {
+                case .sent(let id): outcome = .placed(scheduledEventID: id)
+                case .refused(let why): outcome = .failed(note: why)
+                case .retryable(let why):
+                    outcome = call.attempts < Self.retryWaits.count
+                        ? .retry(at: Date().addingTimeInterval(Self.retryWaits[call.attempts]), note: why) : .failed(note: why)
+                }
+            }
+            logger.info("reminder call", metadata: ["business": "\(runtime.id)", "reminder": "\(call.id)", "outcome": "\(outcome)"])
+            try? await store.recordReminderCall(id: call.id, outcome: outcome, now: Date())
         }
     }
 

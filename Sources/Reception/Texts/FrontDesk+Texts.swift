@@ -84,3 +84,15 @@ extension FrontDesk {
         return try await attempt { try await store.textMessages(limit: limit) }
     }
 }
+
+extension FrontDesk {
+    /// What a reminder call is about, for the patient the call reached: a caller gets it only
+    /// when the reminder is for the patient they are (recognised by the number called).
+    public func reminderContext(id: Int64, for actor: FrontDeskActor) async throws(FrontDeskError) -> ReminderContext {
+        guard let context = try await attempt({ try await store.reminderContext(id: id) }) else { throw .refused(.notFound("reminder")) }
+        if case .caller = actor {
+            guard try await requirePatient(actor).id == context.patientID else { throw .refused(.notFound("reminder")) }
+        }
+        return context
+    }
+}

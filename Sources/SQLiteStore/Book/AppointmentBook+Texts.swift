@@ -13,6 +13,13 @@ extension AppointmentBook {
     /// settings; nothing when it has none or the patient has no number.
     func scheduleTexts(for kind: OutboxEvent.Kind, _ appointment: Appointment, eventRow: Int64, db: SQLiteConnection, now: Date) throws {
         switch kind {
+        case .bookingConfirmed: try recordReminderCallOutcome("confirmed", appointmentID: appointment.id, db: db)
+        case .bookingCancelled: try recordReminderCallOutcome("cancelled", appointmentID: appointment.id, db: db)
+        case .bookingRescheduled:
+            if let previous = appointment.rescheduledFrom { try recordReminderCallOutcome("rescheduled", appointmentID: previous, db: db) }
+        default: break
+        }
+        switch kind {
         case .bookingConfirmed:
             // Confirmed after a reminder went out: the reminder did its job.
             if let sent: Int64 = try db.first("""
@@ -50,6 +57,15 @@ extension AppointmentBook {
         for reminder in settings.reminders {
             let dueMs = startMs - Int64(reminder.beforeMinutes) * 60_000
             guard dueMs > nowMs else { continue }
+            if reminder.channel == .call {
+                try db.run("""
+                    INSERT OR IGNORE INTO reminder_calls (key, appointment_id, to_number, only_if_unconfirmed, state, not_after_ms,
+                                                          next_attempt_at_ms, created_at)
+                    VALUES (?, ?, ?, ?, 'waiting', ?, ?, ?)
+                    """, [v("reminder-call-\(appointment.id)-\(reminder.beforeMinutes)"), v(appointment.id), v(phone),
+                          v(reminder.onlyIfUnconfirmed), v(startMs), v(dueMs), v(now.unixSeconds)])
+                continue
+            }
             try db.run("""
                 INSERT OR IGNORE INTO text_messages (key, kind, template, appointment_id, to_number, state, not_after_ms, next_attempt_at_ms,
                                                      created_at)
@@ -64,6 +80,16 @@ extension AppointmentBook {
             UPDATE text_messages SET state = 'cancelled', note = 'the appointment was cancelled or moved'
             WHERE appointment_id = ? AND kind = 'reminder' AND state = 'waiting'
             """, [v(appointmentID)])
+        try db.run("""
+            UPDATE reminder_calls SET state = 'cancelled', note = 'the appointment was cancelled or moved'
+            WHERE appointment_id = ? AND state = 'waiting'
+            """, [v(appointmentID)])
+    }
+
+    /// What a placed reminder call led to, whoever made the change (the patient on that call,
+    /// by text, or staff): the latest change wins.
+    private func recordReminderCallOutcome(_ outcome: String, appointmentID: Int64, db: SQLiteConnection) throws {
+        try db.run("UPDATE reminder_calls SET outcome = ? WHERE appointment_id = ? AND state = 'placed'", [v(outcome), v(appointmentID)])
     }
 
     // MARK: - Sending
@@ -196,6 +222,87 @@ extension AppointmentBook {
                 TextRecord(id: row.int(0), kind: row.text(1), to: row.text(2), state: row.text(3), appointmentID: row.optionalInt(4),
                            body: row.optionalText(5), sentAt: row.optionalInt(6).map(Date.init(unixMilliseconds:)),
                            providerMessageID: row.optionalText(7), note: row.optionalText(8), key: row.text(9))
+            }
+        }
+    }
+
+    // MARK: - Reminder calls
+
+    public func reminderCallsDue(now: Date) throws -> Bool {
+        try read { db in
+            try db.first("SELECT EXISTS (SELECT 1 FROM reminder_calls WHERE state = 'waiting' AND next_attempt_at_ms <= ?)",
+                         [v(now.unixMilliseconds)]) { $0.bool(0) } ?? false
+        }
+    }
+
+    /// Claims due reminder calls under a lease, with the appointment's facts.
+    public func claimDueReminderCalls(now: Date, limit: Int, lease: TimeInterval) throws -> [ReminderCallToPlace] {
+        try write { db in
+            let profile = try schedule(db).profile
+            let rows = try db.all("""
+                SELECT r.id, r.key, r.to_number, r.only_if_unconfirmed, r.not_after_ms, r.attempts, a.id, a.start_utc, a.status,
+                       a.confirmed_at IS NOT NULL, a.provider_id, a.service_id, a.location_id, p.first_name
+                FROM reminder_calls r JOIN appointments a ON a.id = r.appointment_id JOIN patients p ON p.id = a.patient_id
+                WHERE r.state = 'waiting' AND r.next_attempt_at_ms <= ? ORDER BY r.next_attempt_at_ms, r.id LIMIT ?
+                """, [v(now.unixMilliseconds), v(limit)]) { row in
+                ReminderCallToPlace(
+                    id: row.int(0), key: row.text(1), to: row.text(2), onlyIfUnconfirmed: row.bool(3),
+                    notAfter: Date(unixMilliseconds: row.int(4)), attempts: row.int(5), appointmentID: row.int(6),
+                    appointment: TextToSend.AppointmentFacts(start: Date(unixSeconds: row.int(7)), status: row.text(8), providerID: row.text(10),
+                                                             serviceID: row.text(11), locationID: row.text(12), firstName: row.optionalText(13)),
+                    confirmed: row.bool(9), settings: profile.messaging, profile: profile)
+            }
+            for call in rows {
+                try db.run("UPDATE reminder_calls SET next_attempt_at_ms = ? WHERE id = ?",
+                           [v(now.unixMilliseconds + Int64(lease * 1000)), v(call.id)])
+            }
+            return rows
+        }
+    }
+
+    public func recordReminderCall(id: Int64, outcome: ReminderCallOutcome, now: Date) throws {
+        try write { db in
+            switch outcome {
+            case .placed(let eventID):
+                try db.run("""
+                    UPDATE reminder_calls SET state = 'placed', scheduled_event_id = ?, placed_at_ms = ?, attempts = attempts + 1, note = NULL
+                    WHERE id = ?
+                    """, [v(eventID), v(now.unixMilliseconds), v(id)])
+            case .wait(let until, let note):
+                try db.run("UPDATE reminder_calls SET next_attempt_at_ms = ?, note = ? WHERE id = ?", [v(until.unixMilliseconds), v(note), v(id)])
+            case .retry(let at, let note):
+                try db.run("UPDATE reminder_calls SET next_attempt_at_ms = ?, attempts = attempts + 1, note = ? WHERE id = ?",
+                           [v(at.unixMilliseconds), v(note), v(id)])
+            case .failed(let note):
+                try db.run("UPDATE reminder_calls SET state = 'failed', attempts = attempts + 1, note = ? WHERE id = ?", [v(note), v(id)])
+                if let appointment: Int64 = try db.first("SELECT appointment_id FROM reminder_calls WHERE id = ?", [v(id)], { $0.int(0) }) {
+                    let data = #"{"appointment_id":\#(appointment),"channel":"call","reminder_call_id":\#(id)}"#
+                    try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES ('reminder.failed', ?, ?, ?)",
+                               [v(appointment), v(data), v(now.unixSeconds)])
+                }
+            case .skipped(let note):
+                try db.run("UPDATE reminder_calls SET state = 'skipped', note = ? WHERE id = ?", [v(note), v(id)])
+            }
+        }
+    }
+
+    /// What a reminder call is about: for the assistant on that call (its live context and
+    /// `get_reminder_context`), by the reminder call's id.
+    public func reminderContext(id: Int64) throws -> ReminderContext? {
+        try read { db in
+            let profile = try schedule(db).profile
+            return try db.first("""
+                SELECT r.id, r.state, r.outcome, a.id, a.start_utc, a.status, a.confirmed_at IS NOT NULL, a.provider_id, a.service_id,
+                       a.location_id, p.id, p.first_name, r.to_number
+                FROM reminder_calls r JOIN appointments a ON a.id = r.appointment_id JOIN patients p ON p.id = a.patient_id WHERE r.id = ?
+                """, [v(id)]) { row in
+                ReminderContext(
+                    reminderID: row.int(0), state: row.text(1), outcome: row.optionalText(2), appointmentID: row.int(3),
+                    start: Date(unixSeconds: row.int(4)), status: row.text(5), confirmed: row.bool(6),
+                    providerName: profile.providers.first { $0.id == (row.text(7) as String) }?.name ?? row.text(7),
+                    serviceName: profile.services.first { $0.id == (row.text(8) as String) }?.name ?? row.text(8),
+                    locationName: profile.locations.first { $0.id == (row.text(9) as String) }?.name ?? row.text(9),
+                    patientID: row.int(10), firstName: row.text(11), calledNumber: row.text(12))
             }
         }
     }

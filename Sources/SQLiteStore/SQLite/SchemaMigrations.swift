@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -459,5 +459,29 @@ enum SchemaMigrations {
             received_at INTEGER NOT NULL,
             handled_at INTEGER
         );
+        """
+
+    /// Reminder calls: placed through Telnyx's assistant (a scheduled event, the row's key as the
+    /// idempotency key) when a reminder's channel is `call`; written and cancelled with the
+    /// appointment like reminder texts; what the call led to lands in `outcome`.
+    private static let v12 = """
+        CREATE TABLE reminder_calls (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            appointment_id INTEGER NOT NULL REFERENCES appointments(id),
+            to_number TEXT NOT NULL,
+            only_if_unconfirmed INTEGER NOT NULL CHECK (only_if_unconfirmed IN (0, 1)),
+            state TEXT NOT NULL CHECK (state IN ('waiting', 'placed', 'failed', 'skipped', 'cancelled')),
+            not_after_ms INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+            next_attempt_at_ms INTEGER NOT NULL,
+            scheduled_event_id TEXT,
+            outcome TEXT,
+            note TEXT,
+            placed_at_ms INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX reminder_calls_due ON reminder_calls(next_attempt_at_ms) WHERE state = 'waiting';
+        CREATE INDEX reminder_calls_appointment ON reminder_calls(appointment_id);
         """
 }

@@ -7,6 +7,8 @@ import Foundation
 public struct MessagingSettings: Codable, Sendable, Equatable {
     public var senderNumber: String
     public var messagingProfileID: String?
+    /// The Telnyx AI assistant that places reminder calls (needed for `"channel": "call"` reminders).
+    public var assistantID: String?
     public var confirmations: Bool
     public var templates: Templates
     public var reminders: [Reminder]
@@ -45,11 +47,30 @@ public struct MessagingSettings: Codable, Sendable, Equatable {
     }
 
     public struct Reminder: Codable, Sendable, Equatable {
+        public enum Channel: String, Codable, Sendable { case sms, call }
+
         public var beforeMinutes: Int
+        /// A text, or a call by the business's Telnyx assistant (`assistant_id`).
+        public var channel: Channel
+        /// Only when the patient has not confirmed by then (calls default to this).
+        public var onlyIfUnconfirmed: Bool
 
-        public init(beforeMinutes: Int) { self.beforeMinutes = beforeMinutes }
+        public init(beforeMinutes: Int, channel: Channel = .sms, onlyIfUnconfirmed: Bool? = nil) {
+            self.beforeMinutes = beforeMinutes
+            self.channel = channel
+            self.onlyIfUnconfirmed = onlyIfUnconfirmed ?? (channel == .call)
+        }
 
-        enum CodingKeys: String, CodingKey { case beforeMinutes = "before_minutes" }
+        enum CodingKeys: String, CodingKey {
+            case beforeMinutes = "before_minutes", channel, onlyIfUnconfirmed = "only_if_unconfirmed"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let channel = try c.decodeIfPresent(Channel.self, forKey: .channel) ?? .sms
+            self.init(beforeMinutes: try c.decode(Int.self, forKey: .beforeMinutes), channel: channel,
+                      onlyIfUnconfirmed: try c.decodeIfPresent(Bool.self, forKey: .onlyIfUnconfirmed))
+        }
     }
 
     /// Local hours in which texts may go out, and on which days.
@@ -69,12 +90,13 @@ public struct MessagingSettings: Codable, Sendable, Equatable {
     }
 
     public init(
-        senderNumber: String, messagingProfileID: String? = nil, confirmations: Bool = true, templates: Templates = .standard,
+        senderNumber: String, messagingProfileID: String? = nil, assistantID: String? = nil, confirmations: Bool = true, templates: Templates = .standard,
         reminders: [Reminder] = [Reminder(beforeMinutes: 2880), Reminder(beforeMinutes: 120)], window: Window = .standard,
         maxTextsPerDay: Int = 3
     ) {
         self.senderNumber = senderNumber
         self.messagingProfileID = messagingProfileID
+        self.assistantID = assistantID
         self.confirmations = confirmations
         self.templates = templates
         self.reminders = reminders
@@ -83,7 +105,8 @@ public struct MessagingSettings: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case senderNumber = "sender_number", messagingProfileID = "messaging_profile_id", confirmations, templates, reminders, window
+        case senderNumber = "sender_number", messagingProfileID = "messaging_profile_id", assistantID = "assistant_id", confirmations
+        case templates, reminders, window
         case maxTextsPerDay = "max_texts_per_day"
     }
 
@@ -91,6 +114,7 @@ public struct MessagingSettings: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         senderNumber = try c.decode(String.self, forKey: .senderNumber)
         messagingProfileID = try c.decodeIfPresent(String.self, forKey: .messagingProfileID)
+        assistantID = try c.decodeIfPresent(String.self, forKey: .assistantID)
         confirmations = try c.decodeIfPresent(Bool.self, forKey: .confirmations) ?? true
         templates = try c.decodeIfPresent(Templates.self, forKey: .templates) ?? .standard
         reminders = try c.decodeIfPresent([Reminder].self, forKey: .reminders)

@@ -108,7 +108,12 @@ package enum ProfileValidator {
         for (i, reminder) in settings.reminders.enumerated() {
             try require((5...(30 * 1440)).contains(reminder.beforeMinutes), "messaging.reminders[\(i)].before_minutes", "must be between 5 and 43200")
         }
-        try require(Set(settings.reminders.map(\.beforeMinutes)).count == settings.reminders.count, "messaging.reminders", "two reminders at the same time")
+        try require(Set(settings.reminders.map { "\($0.channel.rawValue)\($0.beforeMinutes)" }).count == settings.reminders.count,
+                    "messaging.reminders", "two reminders at the same time")
+        if let i = settings.reminders.firstIndex(where: { $0.channel == .call }) {
+            try require(!(settings.assistantID ?? "").trimmingCharacters(in: .whitespaces).isEmpty, "messaging.reminders[\(i)].channel",
+                        "a call reminder needs messaging.assistant_id (the Telnyx assistant that places it)")
+        }
         guard let start = MinuteOfDay.minutes(settings.window.start) else {
             throw SchedulingError.invalid(field: "messaging.window.start", message: "expected HH:MM, got \"\(settings.window.start)\"")
         }
