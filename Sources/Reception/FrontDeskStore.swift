@@ -86,6 +86,10 @@ public protocol WebhookStore: Sendable {
     func rotateWebhookSecret(id: Int64, secret: String, previousUntil: Date, now: Date) async throws
     /// Writes a `webhook.test` event to the outbox, for endpoint `id` only.
     func emitWebhookTest(id: Int64, now: Date) async throws -> String
+    /// Whether a hold ran out unbooked (a read).
+    func holdsExpired(now: Date) async throws -> Bool
+    /// Releases holds that ran out and writes a `hold.expired` event for each; returns how many.
+    func expireHolds(now: Date) async throws -> Int
     /// Whether there are new events to fan out, or deliveries due (a read: idle costs no write).
     func webhookWork(now: Date) async throws -> (fanOut: Bool, due: Bool)
     /// Creates a delivery for every enabled endpoint each new outbox event matches, and moves the

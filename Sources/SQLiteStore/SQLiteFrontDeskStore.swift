@@ -198,6 +198,10 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
 
     public func emitWebhookTest(id: Int64, now: Date) async throws -> String { try await onWriter { try $0.emitWebhookTest(id: id, now: now) } }
 
+    public func holdsExpired(now: Date) async throws -> Bool { try await onReader { try $0.holdsExpired(now: now) } }
+
+    public func expireHolds(now: Date) async throws -> Int { try await onWriter { try $0.expireHolds(now: now) } }
+
     public func webhookWork(now: Date) async throws -> (fanOut: Bool, due: Bool) { try await onReader { try $0.webhookWork(now: now) } }
 
     public func fanOutEvents(now: Date) async throws -> Int { try await onWriter { try $0.fanOutEvents(now: now) } }

@@ -86,3 +86,27 @@ struct WebhookDeliveryStoreTests {
         #expect(try book.claimDueDeliveries(now: TestBook.now.addingTimeInterval(61), limit: 1, lease: 30).first?.secrets == ["whsec_BBBB"])
     }
 }
+
+@Suite("Holds that run out")
+struct HoldExpiryTests {
+    @Test func aHoldThatRunsOutUnbookedBecomesOneHoldExpiredEventAndCannotBeConfirmed() throws {
+        let book = try TestBook.make()
+        let patient = try TestBook.patient(book, 1)
+        let hold = try book.hold(serviceID: "checkup", providerID: "bob", locationID: nil, start: TestBook.local("2026-03-03", "10:00"),
+                                 conversationID: "call:h1", now: TestBook.now)
+        let later = TestBook.now.addingTimeInterval(5 * 60 + 1)  // the clinic holds for 5 minutes
+        #expect(try book.holdsExpired(now: TestBook.now) == false)
+        #expect(try book.holdsExpired(now: later))
+        #expect(try book.expireHolds(now: later) == 1)
+        #expect(try book.expireHolds(now: later) == 0)
+        let events = try book.outboxEvents().filter { $0.type == "hold.expired" }
+        #expect(events.count == 1)
+        let data = try #require(try JSONSerialization.jsonObject(with: Data(events[0].data.utf8)) as? [String: Any])
+        #expect(data["hold_id"] as? Int == Int(hold.id) && data["conversation_id"] as? String == "call:h1")
+        #expect(data["start_local"] as? String == "2026-03-03T10:00:00-05:00")
+        #expect(throws: SchedulingError.holdExpired) {
+            try book.confirmHold(hold.id, patientID: patient.id, conversationID: "call:h1", notes: nil, idempotencyKey: nil,
+                                 change: .system("test"), now: TestBook.now)
+        }
+    }
+}

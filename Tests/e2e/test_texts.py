@@ -124,6 +124,7 @@ class FakeTelnyxAPI:
         self._lock = threading.Lock()
         self._log: list[Sent] = []
         self._plans: dict[str, list[int]] = {}
+        self._hangs: dict[str, list[float]] = {}
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -148,6 +149,11 @@ class FakeTelnyxAPI:
         """The next requests sending to `to` are answered with these statuses, in order; then 200."""
         with self._lock:
             self._plans.setdefault(to, []).extend(statuses)
+
+    def hang_next(self, to: str, seconds: float) -> None:
+        """The next request sending to `to` gets no answer for `seconds` (longer than FrontDesk waits)."""
+        with self._lock:
+            self._hangs.setdefault(to, []).append(seconds)
 
     def requests(self, to: str | None = None, after: float | None = None) -> list[Sent]:
         """Every `POST /v2/messages` (to that number, arrived after `after`), oldest first."""
@@ -176,6 +182,12 @@ class FakeTelnyxAPI:
 
     # -- the handler ------------------------------------------------------------------------
 
+    def _log_hang(self, path: str, headers: dict[str, str], body: bytes) -> None:
+        """A request left unanswered: recorded with status 0 (never a success)."""
+        with self._lock:
+            self._log.append(Sent(path=path, headers=headers, body=body, at=time.monotonic(), wall=time.time(), status=0,
+                                  provider_id=None))
+
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
         body = self._read_body(h)
         path = urllib.parse.urlsplit(h.path).path
@@ -186,6 +198,14 @@ class FakeTelnyxAPI:
             request = None
         to = request.get("to") if isinstance(request, dict) else None
         provider_id = None
+        with self._lock:
+            hangs = self._hangs.get(to) if isinstance(to, str) else None
+            hang = hangs.pop(0) if hangs else 0
+        if hang:
+            self._log_hang(path, headers, body)
+            time.sleep(hang)
+            h.close_connection = True
+            return
         if h.command == "POST" and path.startswith("/v2/ai/assistants/") and path.endswith("/scheduled_events"):
             # Telnyx's scheduled events (a call by the assistant): accepted as Telnyx documents it.
             status = 200
@@ -1125,4 +1145,42 @@ def test_a_reminder_call_is_placed_through_the_assistant_once_with_the_reminder_
         assert state[0] == "placed" and state[1], state
     finally:
         put_messaging(api, plan.messaging)
+
+
+def test_a_text_in_flight_when_the_process_is_killed_and_one_due_while_it_was_down_are_each_sent_after_the_restart(
+        start_frontdesk, fake, telnyx, plan):
+    """kill -9 with a confirmation in flight (the fake never answers it) and a reminder that comes
+    due while the process is down: the next process sends each once it is due (a claim is a
+    lease: the in-flight one after the lease, at least once; the reminder once)."""
+    import signal
+    import sqlite3
+
+    env = dict(TELNYX_API_KEY=TELNYX_API_KEY, TELNYX_API_BASE_URL=telnyx.base_url, TEXTS_POLL_MS="100",
+               TELNYX_PUBLIC_KEY=PUBLIC_KEY_B64, WEBHOOK_POLL_MS="100", WEBHOOK_TIMEOUT_MS="1000")
+    first = start_frontdesk(upstream_env(fake, **env))
+    api = Api(first.url, first.create_key("default"))
+    wait_until(lambda: api.call("GET", "business").status == 200, "the server to accept the new business key")
+    put_messaging(api, dict(plan.messaging, reminders=[{"before_minutes": 1440}]))
+    business_name = api.get("business")["business"]["name"]
+    patient = new_patient(api, "Kill")
+    phone = patient["phone"]
+    telnyx.hang_next(phone, 20)
+    appointment = book(api, patient, days_ahead=6)
+    wait_until(lambda: telnyx.requests(phone), "the confirmation in flight at the fake", 10)
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=10)
+    # While it is down, the day-before reminder comes due (the test's clock moves it to now).
+    with sqlite3.connect(first.database) as db:
+        assert db.execute("UPDATE text_messages SET next_attempt_at_ms = ? WHERE appointment_id = ? AND kind = 'reminder'",
+                          (int(time.time() * 1000), appointment["id"])).rowcount == 1
+    second = start_frontdesk(upstream_env(fake, DATABASE_PATH=str(first.database), **env))
+    confirmation, reminder = rendered("booked", appointment, business_name), rendered("reminder", appointment, business_name)
+    wait_until(lambda: reminder in telnyx.texts(phone), "the reminder due while the process was down", 15,
+               context=lambda: telnyx.summary(phone))
+    wait_until(lambda: confirmation in telnyx.texts(phone), "the confirmation that was in flight, after its lease", 20,
+               context=lambda: f"{telnyx.summary(phone)}\n{second.log_text()[-2000:]}")
+    time.sleep(1.0)
+    assert telnyx.texts(phone).count(reminder) == 1, telnyx.summary(phone)
+    assert telnyx.texts(phone).count(confirmation) == 1, telnyx.summary(phone)
+    second.stop()
 

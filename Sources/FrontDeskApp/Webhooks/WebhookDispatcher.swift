@@ -5,7 +5,8 @@ import ServiceLifecycle
 import Upstream
 
 /// The background service that delivers every business's outbox events to its webhook
-/// endpoints. Each tick, per business: one read asks whether there is anything to do; only then
+/// endpoints (and turns holds that ran out into `hold.expired` events, the one event no request
+/// writes). Each tick, per business: one read asks whether there is anything to do; only then
 /// are new events fanned out into deliveries and due deliveries claimed (writes), sent in
 /// parallel, and each attempt recorded with what follows (delivered, retry at, abandoned,
 /// endpoint turned off). It stops at graceful shutdown; a delivery in flight then is sent
@@ -39,6 +40,8 @@ struct WebhookDispatcher: Service {
         let store = runtime.desk.store
         let now = Date()
         do {
+            // Holds that ran out become hold.expired events first, so this tick delivers them.
+            if try await store.holdsExpired(now: now) { _ = try await store.expireHolds(now: now) }
             let work = try await store.webhookWork(now: now)
             if work.fanOut { _ = try await store.fanOutEvents(now: now) }
             guard work.fanOut || work.due else { return }

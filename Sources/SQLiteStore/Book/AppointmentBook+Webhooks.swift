@@ -245,3 +245,45 @@ extension AppointmentBook {
         ((try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any])?["endpoint_id"].flatMap { ($0 as? NSNumber)?.int64Value }
     }
 }
+
+extension AppointmentBook {
+    /// Whether a hold has run out without being booked (a read: idle costs no write lock).
+    public func holdsExpired(now: Date) throws -> Bool {
+        try read { db in
+            try db.first("SELECT EXISTS (SELECT 1 FROM holds WHERE status = 'active' AND expires_at <= ?)", [v(now.unixSeconds)]) { $0.bool(0) }
+                ?? false
+        }
+    }
+
+    /// Releases the holds that ran out and writes a `hold.expired` event for each, in one
+    /// transaction (availability already ignored them; this makes the fact an event).
+    public func expireHolds(now: Date) throws -> Int {
+        try write { db in
+            let zone = try schedule(db).clock.timeZone
+            let expired = try db.all("""
+                SELECT id, conversation_id, provider_id, service_id, location_id, start_utc, end_utc, expires_at FROM holds
+                WHERE status = 'active' AND expires_at <= ? ORDER BY id LIMIT 200
+                """, [v(now.unixSeconds)]) { row in
+                (id: row.int(0) as Int64, conversation: row.text(1) as String, provider: row.text(2) as String, service: row.text(3) as String,
+                 location: row.text(4) as String, start: row.int(5) as Int64, end: row.int(6) as Int64, expires: row.int(7) as Int64)
+            }
+            let utc = ISO8601DateFormatter()
+            let local = ISO8601DateFormatter()
+            local.timeZone = zone
+            for hold in expired {
+                try db.run("UPDATE holds SET status = 'released' WHERE id = ? AND status = 'active'", [v(hold.id)])
+                let start = Date(unixSeconds: hold.start), end = Date(unixSeconds: hold.end)
+                let data: [String: Any] = [
+                    "hold_id": hold.id, "conversation_id": hold.conversation, "provider_id": hold.provider, "service_id": hold.service,
+                    "location_id": hold.location, "start_utc": utc.string(from: start), "end_utc": utc.string(from: end),
+                    "start_local": local.string(from: start), "end_local": local.string(from: end), "time_zone": zone.identifier,
+                    "expired_at": utc.string(from: Date(unixSeconds: hold.expires)),
+                ]
+                let json = try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .withoutEscapingSlashes])
+                try db.run("INSERT INTO outbox (type, appointment_id, data, created_at) VALUES ('hold.expired', NULL, ?, ?)",
+                           [v(String(decoding: json, as: UTF8.self)), v(now.unixSeconds)])
+            }
+            return expired.count
+        }
+    }
+}
