@@ -177,6 +177,9 @@ public func buildApplication(
     CallsAPIController().addRoutes(to: api)
     WebhooksAPIController(maxBodyBytes: configuration.maxBodyBytes, executor: services.blockingWork).addRoutes(to: api)
 
+    let telnyxAPI = configuration.telnyxAPIKey.map {
+        TelnyxMessagingClient(outbound: services.outbound, apiKey: $0, baseURL: configuration.telnyxAPIBaseURL, timeout: .seconds(10), logger: logger)
+    }
     return Application(
         router: router,
         server: .http1(configuration: .init(
@@ -197,15 +200,9 @@ public func buildApplication(
                                       logger: logger),
                 schedule: configuration.webhookSchedule, pollInterval: configuration.webhookPollInterval, logger: logger),
             TelnyxEventProcessor(
-                inbox: services.telnyxInbox, businesses: services.businesses, executor: services.blockingWork,
+                inbox: services.telnyxInbox, businesses: services.businesses, messaging: telnyxAPI, executor: services.blockingWork,
                 pollInterval: configuration.webhookPollInterval, logger: logger),
-            TextDispatcher(
-                businesses: services.businesses,
-                messaging: configuration.telnyxAPIKey.map {
-                    TelnyxMessagingClient(outbound: services.outbound, apiKey: $0, baseURL: configuration.telnyxAPIBaseURL,
-                                          timeout: .seconds(10), logger: logger)
-                },
-                pollInterval: configuration.textsPollInterval, logger: logger),
+            TextDispatcher(businesses: services.businesses, messaging: telnyxAPI, pollInterval: configuration.textsPollInterval, logger: logger),
         ],
         logger: logger)
 }

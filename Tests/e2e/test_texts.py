@@ -1184,3 +1184,30 @@ def test_a_text_in_flight_when_the_process_is_killed_and_one_due_while_it_was_do
     assert telnyx.texts(phone).count(confirmation) == 1, telnyx.summary(phone)
     second.stop()
 
+
+
+def test_r_starts_a_text_conversation_with_the_assistant_when_there_is_one(server, api, plan, telnyx):
+    """`R` with an assistant set up: the assistant texts the patient (a scheduled sms_chat event,
+    keyed by the patient's message, so a repeated webhook does not start a second one)."""
+    put_messaging(api, dict(plan.messaging, assistant_id="assistant-e2e"))
+    try:
+        patient = new_patient(api, "Resch")
+        appointment = book(api, patient, days_ahead=7)
+        event_id = str(uuid.uuid4())
+        text_in(server, patient["phone"], "R", event_id=event_id)
+        path = "/v2/ai/assistants/assistant-e2e/scheduled_events"
+
+        def chats() -> list:
+            return [r for r in telnyx.others() if r.path == path and r.json().get("telnyx_end_user_target") == patient["phone"]]
+
+        [chat] = wait_until(chats, "the assistant's text conversation at the fake Telnyx API", 10)
+        body = chat.json()
+        assert body["telnyx_conversation_channel"] == "sms_chat", body
+        assert patient["first_name"] in body["text"] and "new time" in body["text"], body["text"]
+        assert body["dynamic_variables"]["frontdesk_reschedule_appointment_id"] == str(appointment["id"])
+        assert chat.headers.get("idempotency-key", "").startswith("reschedule-"), chat.headers
+        text_in(server, patient["phone"], "R", event_id=event_id, duplicate=True)
+        stays(lambda: len(chats()) == 1, 1.5, "one conversation for one message")
+        assert patient["phone"] not in inbox_list(server), f"it did not go to the inbox:\n{inbox_list(server)}"
+    finally:
+        put_messaging(api, plan.messaging)

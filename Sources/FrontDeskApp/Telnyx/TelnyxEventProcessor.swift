@@ -14,6 +14,8 @@ import SQLiteStore
 struct TelnyxEventProcessor: Service {
     let inbox: TelnyxInbox
     let businesses: Businesses
+    /// Starts text conversations with the business's assistant (`R`); nil without TELNYX_API_KEY.
+    let messaging: TelnyxMessagingClient?
     let executor: any TaskExecutor
     let pollInterval: Duration
     let logger: Logger
@@ -95,6 +97,8 @@ struct TelnyxEventProcessor: Service {
             outcome = .failure(error)
         }
         switch outcome {
+        case .success(.rescheduleByText(let appointmentID, let opening)):
+            return try await startRescheduling(runtime, to: from, appointmentID: appointmentID, opening: opening, text: text, messageID: messageID)
         case .success(let reply):
             return ("done", "\(reply) (\(runtime.id))")
         case .failure(.refused(let refusal)):
@@ -105,6 +109,32 @@ struct TelnyxEventProcessor: Service {
             throw error
         }
     }
+
+    /// `R`: the business's assistant texts the patient to pick a new time (a Telnyx scheduled
+    /// event on the sms_chat channel; its turns come back to /v1/chat/completions as a text chat).
+    /// Keyed by the patient's message, so handling the event again cannot start a second one.
+    private func startRescheduling(
+        _ runtime: BusinessRuntime, to number: String, appointmentID: Int64, opening: String, text: String, messageID: String
+    ) async throws -> (String, String?) {
+        let profile = try await runtime.desk.profile()
+        guard let messaging, let settings = profile.messaging, let assistant = settings.assistantID else {
+            try await runtime.desk.store.addInboxMessage(from: number, patientID: nil, body: text, note: "wants to reschedule", now: Date())
+            return ("done", "to the inbox: no Telnyx API key")
+        }
+        let variables = ["frontdesk_business": runtime.id, "frontdesk_reschedule_appointment_id": String(appointmentID)]
+        switch await messaging.scheduleCall(assistantID: assistant, from: settings.senderNumber, to: number, key: "reschedule-\(messageID)",
+                                            variables: variables, at: Date().addingTimeInterval(2), text: opening) {
+        case .sent(let id):
+            return ("done", "rescheduling by text with the assistant (\(id ?? "-"))")
+        case .retryable(let why):
+            throw TelnyxUnavailable(reason: why)  // left pending: tried again next tick, same key
+        case .refused(let why):
+            try await runtime.desk.store.addInboxMessage(from: number, patientID: nil, body: text, note: "wants to reschedule (\(why))", now: Date())
+            return ("done", "to the inbox: \(why)")
+        }
+    }
+
+    struct TelnyxUnavailable: Error { let reason: String }
 
     /// The business a text was sent to: the one whose number or texting number it is, else home.
     private func business(forTextTo number: String?) async -> BusinessRuntime {

@@ -46,15 +46,22 @@ struct TelnyxMessagingClient: Sendable {
 
     /// Asks Telnyx's assistant to call `to` now (a scheduled event a few seconds ahead), with
     /// `key` as the idempotency key: a retry after a lost answer cannot place a second call.
+    /// - Parameter text: for a text conversation (`sms_chat`), the assistant's first message;
+    ///   nil places a phone call.
     func scheduleCall(
-        assistantID: String, from: String, to: String, key: String, variables: [String: String], at: Date
+        assistantID: String, from: String, to: String, key: String, variables: [String: String], at: Date, text: String? = nil
     ) async -> Result {
-        let body: JSONValue = [
-            "telnyx_conversation_channel": "phone_call", "telnyx_agent_target": .string(from), "telnyx_end_user_target": .string(to),
+        var body: JSONValue = [
+            "telnyx_conversation_channel": .string(text == nil ? "phone_call" : "sms_chat"), "telnyx_agent_target": .string(from),
+            "telnyx_end_user_target": .string(to),
             "scheduled_at_fixed_datetime": .string(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(at)),
             "dynamic_variables": .object(variables.mapValues(JSONValue.string)),
             "conversation_metadata": .object(variables.filter { $0.key.hasPrefix("frontdesk_") }.mapValues(JSONValue.string)),
         ]
+        if let text, case .object(var fields) = body {
+            fields["text"] = .string(text)
+            body = .object(fields)
+        }
         let request = UpstreamHTTPRequest(path: "", method: "POST", body: body.serialized(), bearerToken: apiKey,
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json"), ("Idempotency-Key", key)])
         let assistant = assistantID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? assistantID

@@ -14,6 +14,9 @@ extension FrontDesk {
         case help
         /// Kept for staff, with why.
         case inbox(note: String)
+        /// `R` with an assistant set up: a text conversation with it should start, to pick a new
+        /// time for this appointment (the channel places it).
+        case rescheduleByText(appointmentID: Int64, opening: String)
     }
 
     /// Acts on a text from `number` (E.164) and queues the answer, once per `messageID`.
@@ -48,14 +51,23 @@ extension FrontDesk {
         }
         let isConfirm = ["C", "Y", "YES", "CONFIRM"].contains(word)
         let isCancel = ["X", "N", "NO", "CANCEL"].contains(word)
-        guard isConfirm || isCancel else {
-            let note = word == "R" ? "wants to reschedule" : "not a keyword"
-            return try await toInbox(number: number, patientID: patient.id, text: text, note: note, now: now)
+        let isReschedule = ["R", "RESCHEDULE"].contains(word)
+        guard isConfirm || isCancel || isReschedule else {
+            return try await toInbox(number: number, patientID: patient.id, text: text, note: "not a keyword", now: now)
         }
         guard let next = try await upcomingAppointments(for: session, now: now).appointments.first else {
             return try await toInbox(number: number, patientID: patient.id, text: text, note: "no upcoming appointment to act on", now: now)
         }
         let when = TextPlanner.when(next.start, clock: profile.clock)
+        if isReschedule {
+            guard profile.messaging?.assistantID != nil else {
+                return try await toInbox(number: number, patientID: patient.id, text: text, note: "wants to reschedule", now: now)
+            }
+            let service = profile.services.first { $0.id == next.serviceID }?.name ?? "appointment"
+            return .rescheduleByText(
+                appointmentID: next.id,
+                opening: "Sure, \(patient.firstName): let's find a new time for your \(service) on \(when). Which days and times suit you?")
+        }
         if isConfirm {
             _ = try await confirm(appointmentID: next.id, for: session, now: now)
             try await reply("\(business): confirmed, see you \(when).", appointment: next.id)
