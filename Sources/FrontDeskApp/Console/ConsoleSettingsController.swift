@@ -5,6 +5,7 @@ import OpenAIWire
 import Reception
 import Scheduling
 import SQLiteStore
+import Upstream
 
 /// The operator's page: the business profile (edited as its import JSON, validated whole),
 /// API keys (a new key is shown once; only its prefix is kept in view) and console users (a
@@ -27,6 +28,53 @@ struct ConsoleSettingsController: Sendable {
         group.post("settings/keys/revoke", use: revokeKey)
         group.post("settings/users", use: addUser)
         group.post("settings/users/remove", use: removeUser)
+        group.post("settings/webhooks", use: addWebhook)
+        group.post("settings/webhooks/remove") { request, context in try await webhookAction(request, context, remove: true) }
+        group.post("settings/webhooks/enable") { request, context in try await webhookAction(request, context, remove: false) }
+    }
+
+    /// An endpoint from the console: public URLs only (a private one needs the server's shell,
+    /// `frontdesk webhook add --allow-private`); its secret is shown once.
+    @Sendable func addWebhook(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        let form = try await FormData.read(request)
+        let url = form["url"] ?? ""
+        let events = (form["events"] ?? "*").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let refusal = await withTaskExecutorPreference(executor) { () -> String? in
+            do throws(OutboundURLPolicy.Refusal) {
+                try OutboundURLPolicy.check(url, allowPrivate: false)
+                return nil
+            } catch {
+                return error.description.replacingOccurrences(of: "; pass --allow-private to allow it", with: "")
+            }
+        }
+        if let refusal { return try await page(context, notice: nil, secret: nil, error: "That URL is refused: \(refusal).", status: .badRequest) }
+        let (desk, actor) = (console.desk, console.actor)
+        do {
+            let (endpoint, secret) = try await ConsoleRequest.attempt { () async throws(FrontDeskError) in
+                try await desk.addWebhook(url: url, events: events, includeTranscript: form["include_transcript"] == "on", for: actor, now: Date())
+            }
+            return try await page(context, notice: "Webhook \(endpoint.id) added. Its signing secret is shown only once:", secret: secret, error: nil)
+        } catch let refusal as OpenAIHTTPError {
+            return try await page(context, notice: nil, secret: nil, error: refusal.body.message, status: refusal.status)
+        }
+    }
+
+    private func webhookAction(_ request: Request, _ context: FrontDeskRequestContext, remove: Bool) async throws -> Response {
+        guard let console = try await requireOperator(context) else { return try await forbidden(context) }
+        guard let id = try await FormData.read(request)["id"].flatMap({ Int64($0) }) else {
+            return try await page(context, notice: nil, secret: nil, error: "No such webhook.", status: .notFound)
+        }
+        let (desk, actor) = (console.desk, console.actor)
+        do {
+            try await ConsoleRequest.attempt { () async throws(FrontDeskError) in
+                if remove { try await desk.removeWebhook(id: id, for: actor) } else { try await desk.enableWebhook(id: id, for: actor, now: Date()) }
+            }
+        } catch let refusal as OpenAIHTTPError {
+            return try await page(context, notice: nil, secret: nil, error: refusal.body.message, status: refusal.status)
+        }
+        return try await page(context, notice: remove ? "Webhook \(id) removed." : "Webhook \(id) is on again; its waiting events go out now.",
+                              secret: nil, error: nil)
     }
 
     private func requireOperator(_ context: FrontDeskRequestContext) async throws -> ConsoleRequest? {
