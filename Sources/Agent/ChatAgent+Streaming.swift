@@ -7,8 +7,10 @@ extension ChatAgent {
     /// timeout) still becomes a proper HTTP error; after that only `AgentStream.run` reports.
     public func stream(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> AgentStream {
         let state = try await prepare(turn, logger: logger)
+        let asked = ContinuousClock.now
         let first = try await upstream.stream(
             state.upstreamBody(stream: true), credential: turn.upstreamCredential, deadline: state.deadline, logger: logger)
+        AgentMetrics.upstreamFirstByte.record(ContinuousClock.now - asked)
         return AgentStream(agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger)
     }
 }

@@ -225,7 +225,9 @@ struct TurnState: Sendable {
     func conversationTurn(
         answer: String?, clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool
     ) -> ConversationTurn {
-        ConversationTurn(
+        // Each internal round is one assistant message with tool calls.
+        AgentMetrics.rounds(internalMessages.filter { $0.role == .assistant }.count)
+        return ConversationTurn(
             conversationID: context.conversationID, telephonyCallID: journal.telephonyCallID,
             callerNumber: context.callerNumber, persona: journal.personaName, requestID: journal.requestID,
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,

@@ -70,6 +70,12 @@ public struct ToolRegistry: Sendable {
                 ToolFailure(code: "unknown_tool", message: "There is no tool named '\(call.name.bounded(64, singleLine: true))'. Available tools: \(available.isEmpty ? "none" : available)."))
         }
         let elapsed = ContinuousClock.now - started
+        // Labels are bounded: a tool the model made up is "unknown", an outcome is ok or a refusal code.
+        let outcome: String = switch result {
+        case .success: "ok"
+        case .failure(let failure): failure.code
+        }
+        AgentMetrics.tool(tools[call.name] == nil ? "unknown" : call.name, outcome: outcome, took: elapsed)
         return ToolOutcome(call: call, result: result, duration: elapsed)
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import Logging
+import Prometheus
 import SQLiteStore
 import Reception
 import Scheduling
@@ -111,16 +112,20 @@ public struct FrontDeskServices: Sendable {
 }
 
 /// Builds the HTTP application around the services.
+/// - Parameter metrics: the Prometheus registry the process's metrics go to (`frontdesk serve`
+///   bootstraps swift-metrics with it); `GET /metrics` renders it when `METRICS_TOKEN` is set.
 public func buildApplication(
-    services: FrontDeskServices, logger: Logger
+    services: FrontDeskServices, logger: Logger, metrics: PrometheusCollectorRegistry? = nil
 ) -> some ApplicationProtocol {
     let logger = logger.redactingPersonalData
     let configuration = services.configuration
     // HEAD works wherever GET does (monitors and load balancers probe /health with HEAD).
     let router = Router(context: FrontDeskRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())
+    // Hummingbird's own HTTP metrics (requests, durations, errors by route and method).
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: OpenAIErrorMiddleware(routes: [
-        "/health": [.get, .head], "/v1/models": [.get, .head], "/v1/chat/completions": [.post],
+        "/health": [.get, .head], "/metrics": [.get, .head], "/v1/models": [.get, .head], "/v1/chat/completions": [.post],
         "/api/v1/openapi.json": [.get, .head], "/api/v1/business": [.get, .head, .put], "/api/v1/providers": [.get, .head],
         "/api/v1/services": [.get, .head], "/api/v1/locations": [.get, .head], "/api/v1/availability": [.get, .head],
         "/api/v1/appointments": [.get, .head, .post], "/api/v1/appointments/export": [.get, .head],
@@ -134,13 +139,15 @@ public func buildApplication(
     ]))
     // The console's stylesheet and script (resources of this module).
     router.add(middleware: FileMiddleware(ConsoleRenderer.resourceDirectory + "/static", urlBasePath: "/console/static", logger: logger))
+    if let metrics { MetricsController(registry: metrics, token: configuration.metricsToken).addRoutes(to: router) }
     HealthController(desk: services.desk, upstreamConfigured: configuration.upstreamIsConfigured).addRoutes(to: router)
 
     let v1 = router.group("v1").add(middleware: APIKeyMiddleware(keys: configuration.apiKeys, businesses: services.businesses))
     ModelsController(agent: services.agent, upstreamModel: configuration.upstreamModel, startedAt: Int(Date().timeIntervalSince1970))
         .addRoutes(to: v1)
     ChatCompletionsController(
-        businesses: services.businesses, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey
+        businesses: services.businesses, maxBodyBytes: configuration.maxBodyBytes, forwardClientKey: configuration.forwardClientKey,
+        metricsBusinessLabel: configuration.metricsBusinessLabel
     ).addRoutes(to: v1)
 
     // The staff web console: server-rendered pages behind a session cookie.

@@ -61,6 +61,10 @@ public struct AppConfiguration: Sendable {
     public var telnyxAPIBaseURL = "https://api.telnyx.com"
     /// How often due texts are looked for.
     public var textsPollInterval: Duration = .seconds(1)
+    /// The bearer `GET /metrics` needs; without it /metrics is off.
+    public var metricsToken: String?
+    /// Label request metrics with the business id (off: an id can name a client).
+    public var metricsBusinessLabel = false
 
     public static let openAIBaseURL = "https://api.openai.com/v1"
 
@@ -168,6 +172,8 @@ public struct AppConfiguration: Sendable {
         telnyxAPIKey = value("TELNYX_API_KEY")
         if let url = value("TELNYX_API_BASE_URL") { telnyxAPIBaseURL = url }
         if let poll = try milliseconds("TEXTS_POLL_MS") { textsPollInterval = max(poll, .milliseconds(10)) }
+        metricsToken = value("METRICS_TOKEN")
+        if let label = try bool("METRICS_BUSINESS_LABEL") { metricsBusinessLabel = label }
         if let text = value("WEBHOOK_DISABLE_AFTER") {
             guard let after = RetrySchedule.duration(text) else {
                 throw ConfigurationError("WEBHOOK_DISABLE_AFTER=\(text) must be a duration like 3d or 12h.")

@@ -12,6 +12,8 @@ struct ChatCompletionsController: Sendable {
     let businesses: Businesses
     let maxBodyBytes: Int
     let forwardClientKey: Bool
+    /// Label metrics with the business id (off unless METRICS_BUSINESS_LABEL is set).
+    var metricsBusinessLabel = false
 
     static let personaHeader = HTTPField.Name("X-FrontDesk-Persona")!
     static let callerHeader = HTTPField.Name("X-FrontDesk-Caller")!
@@ -25,22 +27,30 @@ struct ChatCompletionsController: Sendable {
         let turn = try await decodeTurn(request, context: context)
         let personaParam = turn.personaParam
         let agent = turn.agent
+        let metrics = ChatMetrics(persona: turn.turn.personaName ?? "default", business: metricsBusinessLabel ? turn.business : nil,
+                                  stream: turn.turn.request.stream)
         if turn.turn.request.stream {
             let stream: AgentStream
             do {
                 stream = try await agent.stream(turn.turn, logger: context.logger)
             } catch {
+                metrics.failed(error)
                 throw OpenAIHTTPError(error, personaParam: personaParam)
             }
+            metrics.streamStarted()
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
                 body: ResponseBody { writer in
+                    // However the stream ends (done, failed, the client gone), it is no longer open.
+                    defer { metrics.streamClosed() }
                     do {
                         try await stream.run { chunk in
                             try await writer.write(ByteBuffer(bytes: ServerSentEvent.data(chunk.json)))
                         }
+                        metrics.succeeded()
                     } catch let error as AgentError {
+                        metrics.failed(error)
                         // The 200 has gone out: the failure is reported inside the stream, and
                         // [DONE] still ends it so no client mistakes it for a silent success.
                         context.logger.warning("stream failed", metadata: ["error": "\(error)"])
@@ -55,8 +65,10 @@ struct ChatCompletionsController: Sendable {
         do {
             completion = try await agent.complete(turn.turn, logger: context.logger)
         } catch {
+            metrics.failed(error)
             throw OpenAIHTTPError(error, personaParam: personaParam)
         }
+        metrics.succeeded()
         return Response(
             status: .ok, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: completion.json.serialized())))
@@ -65,7 +77,7 @@ struct ChatCompletionsController: Sendable {
     /// Reads and validates the body, and decides persona and caller.
     private func decodeTurn(
         _ request: Request, context: FrontDeskRequestContext
-    ) async throws -> (turn: ChatTurn, personaParam: String?, agent: ChatAgent) {
+    ) async throws -> (turn: ChatTurn, personaParam: String?, agent: ChatAgent, business: String) {
         var request = request
         let body: ByteBuffer
         do {
@@ -110,7 +122,7 @@ struct ChatCompletionsController: Sendable {
             "turn", metadata: ["business": "\(runtime.id)", "business_rule": "\(resolution.rule.rawValue)",
                                "persona": "\(turn.personaName ?? "default")", "caller": "\(Redaction.phone(telephony.callerNumber))",
                                "stream": "\(parsed.stream)"])
-        return (turn, personaParam, runtime.agent)
+        return (turn, personaParam, runtime.agent, runtime.id)
     }
 
     /// Exactly one business, or a clear 4xx: never a guess.

@@ -114,6 +114,7 @@ public final class FrontDesk: Sendable {
             || request.providerID.map({ $0 != booked.providerID }) == true || request.locationID.map({ $0 != booked.locationID }) == true {
             throw .keyReused
         }
+        FrontDeskMetrics.changed("created", by: actor)
         return booked
     }
 
@@ -121,10 +122,12 @@ public final class FrontDesk: Sendable {
     /// and the system any of the business's. Cancelling a cancelled one returns it unchanged.
     public func cancel(appointmentID: Int64, reason: String?, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
         let owner = try await ownerScope(actor)
-        return try await attempt {
+        let cancelled = try await attempt {
             try await store.cancel(appointmentID: appointmentID, patientID: owner, reason: reason,
                                    change: actor.change(actingFor: owner), now: now)
         }
+        FrontDeskMetrics.changed("cancelled", by: actor)
+        return cancelled
     }
 
     /// Moves an appointment to `newStart` in one transaction (see `cancel` for whose).
@@ -143,6 +146,7 @@ public final class FrontDesk: Sendable {
             || providerID.map({ $0 != moved.providerID }) == true || locationID.map({ $0 != moved.locationID }) == true {
             throw .keyReused
         }
+        FrontDeskMetrics.changed("rescheduled", by: actor)
         return moved
     }
 
@@ -150,9 +154,11 @@ public final class FrontDesk: Sendable {
     /// the phone). Confirming twice changes nothing.
     public func confirm(appointmentID: Int64, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
         let owner = try await ownerScope(actor)
-        return try await attempt {
+        let confirmed = try await attempt {
             try await store.confirmAppointment(appointmentID: appointmentID, patientID: owner, change: actor.change(actingFor: owner), now: now)
         }
+        FrontDeskMetrics.changed("confirmed", by: actor)
+        return confirmed
     }
 
     /// The acting caller's upcoming appointments (staff and the system name the patient).
@@ -234,6 +240,7 @@ public final class FrontDesk: Sendable {
             logger.error("the database file was replaced under the running process; refusing writes", metadata: ["path": "\(path)"])
             throw .replaced
         } catch let error as SchedulingError {
+            FrontDeskMetrics.refused(error)
             throw .refused(error)
         } catch {
             logger.error("storage failed", metadata: ["error": "\(error)"])

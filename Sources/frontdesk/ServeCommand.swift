@@ -3,6 +3,8 @@ import Foundation
 import FrontDeskApp
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 
 /// `frontdesk serve`: loads configuration, opens (and on first run seeds) the calendar,
 /// checks personas, and serves until SIGINT/SIGTERM.
@@ -36,7 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
         defer { services.shutdown() }
         try StartupChecks.run(services: services, logger: logger)
 
-        let app = buildApplication(services: services, logger: logger)
+        // Every metric of the process goes to one Prometheus registry, which /metrics renders.
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let app = buildApplication(services: services, logger: logger, metrics: registry)
         try await app.runService()
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import CoreMetrics
+import Metrics
 import Reception
 import ServiceLifecycle
 import Upstream
@@ -58,6 +60,8 @@ struct WebhookDispatcher: Service {
 
     private func attempt(_ delivery: WebhookDelivery, store: any FrontDeskStore, business: String) async {
         let (attempt, retryAfter) = await sender.send(delivery)
+        Timer(label: "frontdesk_webhook_delivery_seconds", dimensions: [("outcome", attempt.succeeded ? "delivered" : "failed")])
+            .recordMilliseconds(attempt.latencyMilliseconds)
         let next = schedule.next(after: attempt, attemptNumber: attempt.number, retryAfter: retryAfter, failingSince: delivery.failingSince,
                                  jitter: Double.random(in: 0...1))
         var metadata: Logger.Metadata = [

@@ -1,3 +1,5 @@
+import CoreMetrics
+import Metrics
 import CSQLite
 import Foundation
 import Scheduling
@@ -133,6 +135,7 @@ final class SQLiteConnection: @unchecked Sendable {
                 return try body()
             } catch let error as SQLiteError where error.isBusy && attempt < attempts {
                 attempt += 1
+                busyWaits.increment()
                 usleep(UInt32(min(attempt, 20)) * 5_000 + UInt32.random(in: 0..<5_000))
             }
         }
@@ -153,3 +156,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     private var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
 }
+
+/// Each time a statement found the file locked by another writer and waited to try again.
+private let busyWaits = Counter(label: "frontdesk_sqlite_busy_waits_total")
+
