@@ -40,14 +40,7 @@ struct ConsoleSettingsController: Sendable {
         let form = try await FormData.read(request)
         let url = form["url"] ?? ""
         let events = (form["events"] ?? "*").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let refusal = await withTaskExecutorPreference(executor) { () -> String? in
-            do throws(OutboundURLPolicy.Refusal) {
-                try OutboundURLPolicy.check(url, allowPrivate: false)
-                return nil
-            } catch {
-                return error.description.replacingOccurrences(of: "; pass --allow-private to allow it", with: "")
-            }
-        }
+        let refusal = await WebhookURL.refusal(url, executor: executor)
         if let refusal { return try await page(context, notice: nil, secret: nil, error: "That URL is refused: \(refusal).", status: .badRequest) }
         let (desk, actor) = (console.desk, console.actor)
         do {

@@ -68,14 +68,7 @@ struct WebhooksAPIController: Sendable {
         case .bool(let flag)?: includeTranscript = flag
         default: throw JSONBody.invalid("include_transcript", "must be true or false")
         }
-        let refusal = await withTaskExecutorPreference(executor) { () -> String? in
-            do throws(OutboundURLPolicy.Refusal) {
-                try OutboundURLPolicy.check(url, allowPrivate: false)
-                return nil
-            } catch {
-                return error.description.replacingOccurrences(of: "; pass --allow-private to allow it", with: "")
-            }
-        }
+        let refusal = await WebhookURL.refusal(url, executor: executor)
         if let refusal { throw JSONBody.invalid("url", "is refused: \(refusal)") }
         let label = try body.optionalString("label", maxLength: 200)
         let (endpoint, secret) = try await StaffResponse.attempt { () async throws(FrontDeskError) in
