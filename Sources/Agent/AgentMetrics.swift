@@ -1,5 +1,6 @@
 import CoreMetrics
 import Metrics
+import OpenAIWire
 
 /// The agent's metrics, through swift-metrics: the server chooses the backend (Prometheus in
 /// `frontdesk serve`); elsewhere they cost nothing. No label ever carries a caller's number,
@@ -11,6 +12,17 @@ enum AgentMetrics {
     static let toolRounds = Recorder(label: "frontdesk_tool_rounds")
 
     static func rounds(_ count: Int) { toolRounds.record(count) }
+
+    /// FrontDesk's own share of a JSON turn: the whole turn less the waits for the upstream and the tools.
+    static func overhead(_ duration: Duration, path: String) {
+        Timer(label: "frontdesk_overhead_seconds", dimensions: [("path", path)]).record(duration)
+    }
+
+    /// Tokens the upstream reported, by model (the operator's configured model names).
+    static func tokens(_ usage: Usage, model: String) {
+        Counter(label: "frontdesk_tokens_total", dimensions: [("direction", "in"), ("model", String(model.prefix(64)))]).increment(by: usage.promptTokens)
+        Counter(label: "frontdesk_tokens_total", dimensions: [("direction", "out"), ("model", String(model.prefix(64)))]).increment(by: usage.completionTokens)
+    }
 
     /// One tool call: which tool, how it came out (ok or the refusal code), how long it took.
     static func tool(_ name: String, outcome: String, took duration: Duration) {

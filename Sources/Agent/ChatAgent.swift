@@ -44,9 +44,14 @@ public final class ChatAgent: Sendable {
 
     /// Answers a turn as one `chat.completion`.
     public func complete(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> ChatCompletion {
+        let started = ContinuousClock.now
         var state = try await prepare(turn, logger: logger)
         do {
-            let completion = try await runRounds(&state, credential: turn.upstreamCredential, logger: logger)
+            var waited = Duration.zero
+            let completion = try await runRounds(&state, credential: turn.upstreamCredential, waited: &waited, logger: logger)
+            // FrontDesk's own share of the turn: everything but waiting for the upstream and the tools.
+            AgentMetrics.overhead(ContinuousClock.now - started - waited, path: "json")
+            if let usage = completion.usage { AgentMetrics.tokens(usage, model: state.upstreamModel) }
             conversations?.record(state.conversationTurn(
                 answer: completion.content, clientToolCalls: completion.toolCalls, finishReason: completion.finishReason,
                 error: nil, streamed: false))
@@ -58,12 +63,17 @@ public final class ChatAgent: Sendable {
         }
     }
 
-    private func runRounds(_ state: inout TurnState, credential: String?, logger: Logger) async throws(AgentError) -> ChatCompletion {
+    /// - Parameter waited: time spent waiting for the upstream and the tools, added up.
+    private func runRounds(
+        _ state: inout TurnState, credential: String?, waited: inout Duration, logger: Logger
+    ) async throws(AgentError) -> ChatCompletion {
         var usage: Usage?
         var round = 0
         while true {
+            let asked = ContinuousClock.now
             let answer = try await upstream.complete(
                 state.upstreamBody(stream: false), credential: credential, deadline: state.deadline, logger: logger)
+            waited += ContinuousClock.now - asked
             if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
             let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
             if ours.isEmpty {
@@ -74,7 +84,9 @@ public final class ChatAgent: Sendable {
                 logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
                 return state.completion(content: state.persona.fallback, toolCalls: [], refusal: nil, finishReason: "stop", usage: usage)
             }
+            let toolsStarted = ContinuousClock.now
             await state.runTools(ours, alongside: answer, tools: tools)
+            waited += ContinuousClock.now - toolsStarted
             if !client.isEmpty {
                 return state.completion(content: answer.content, toolCalls: client, refusal: nil, finishReason: "tool_calls", usage: usage)
             }

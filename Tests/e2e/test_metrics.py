@@ -75,6 +75,11 @@ def test_metrics_need_their_own_token_and_move_with_a_booking_by_voice(start_fro
         return text if done else None
 
     after = wait_until(moved, "the booking's metrics", 5, context=lambda: metrics_text(server).text[-3000:])
+    # A JSON turn records FrontDesk's own share of it (the turn less the upstream's and the tools' time)
+    fake.script(text_reply("Hello."))
+    client.chat.completions.create(model="frontdesk/dental_office", messages=[{"role": "user", "content": "Hi"}])
+    after = wait_until(lambda: (lambda t: t if sample(t, "frontdesk_overhead_seconds_count", path="json") == 1 else None)(
+        metrics_text(server).text), "the overhead of a JSON turn", 5)
     assert sample(before, "frontdesk_bookings_total", action="created", channel="voice") == 0
     # Hummingbird's own HTTP metrics are there too
     assert "hb_requests" in after or "http_server_request_duration" in after, after[:2000]
