@@ -1,3 +1,4 @@
+import Foundation
 import Scheduling
 import Testing
 
@@ -34,5 +35,28 @@ import Testing
             date = date.adding(days: 1)
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(5))")
+    }
+}
+
+/// The one reader of the date-times a model, an API client or a console form writes.
+@Suite struct ZonedClockParsingTests {
+    let clock = ZonedClock(identifier: "America/New_York")!
+
+    @Test func readsOffsetsZuluAndLocalWallTimes() throws {
+        let utc = { (text: String) in try #require(self.clock.instant(parsing: text)).timeIntervalSince1970 }
+        let nineEastern = try #require(clock.date(LocalDate("2026-12-01")!, minutes: 9 * 60)).timeIntervalSince1970
+        #expect(try utc("2026-12-01T09:00") == nineEastern)
+        #expect(try utc("2026-12-01 09:00:00") == nineEastern)
+        #expect(try utc("2026-12-01T09:00:00-05:00") == nineEastern)
+        #expect(try utc("2026-12-01T14:00:00Z") == nineEastern)
+        #expect(try utc("2026-12-01T14:00:00.250Z") == nineEastern)
+        #expect(try utc("2026-12-01T15:30:00+01:30") == nineEastern)
+        #expect(try utc("2026-12-01T09:00:30") == nineEastern + 30)
+    }
+
+    @Test(arguments: ["2026-12-01", "2026-12-01T9:00", "2026-12-01T24:00", "2026-12-01T09:60", "2026-12-01T09:00:00.Z",
+                      "2026-12-01T09:00+5", "2026-12-01T09:00:00+15:00", "2026-12-01T09:00 EST", "2026-03-08T02:30"])
+    func refusesMalformedTimesAndTimesInASpringForwardGap(text: String) {
+        #expect(clock.instant(parsing: text) == nil)
     }
 }

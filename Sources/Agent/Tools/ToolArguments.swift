@@ -114,47 +114,12 @@ struct ToolArguments {
     /// offset ("-05:00") or "Z" as `find_available_slots` returns it.
     func dateTime(_ field: String, clock: ZonedClock) throws(ToolFailure) -> Date {
         let text = try string(field)
-        guard let date = Self.parseDateTime(text, clock: clock) else {
+        guard let date = clock.instant(parsing: text) else {
             throw ToolFailure.invalidArguments(
                 field: field,
                 "'\(field)' must be a local date and time like 2026-11-23T09:00 (or with its offset, 2026-11-23T09:00:00-05:00), got '\(text.bounded(40, singleLine: true))'.")
         }
         return date
-    }
-
-    /// Parses the forms `dateTime` accepts; nil for anything else, including a local time that
-    /// does not exist (inside a spring-forward gap).
-    static func parseDateTime(_ text: String, clock: ZonedClock) -> Date? {
-        let chars = Array(text)
-        guard chars.count >= 16, chars[10] == "T" || chars[10] == " " || chars[10] == "t",
-              let day = LocalDate(String(chars[0..<10])) else { return nil }
-        var rest = Array(chars[11...])
-        func twoDigits(_ slice: ArraySlice<Character>) -> Int? {
-            guard slice.count == 2, slice.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(String(slice))
-        }
-        guard rest.count >= 5, rest[2] == ":", let hour = twoDigits(rest[0..<2]), let minute = twoDigits(rest[3..<5]),
-              hour < 24, minute < 60 else { return nil }
-        rest.removeFirst(5)
-        var second = 0
-        if rest.first == ":" {
-            guard rest.count >= 3, let parsed = twoDigits(rest[1..<3]), parsed < 60 else { return nil }
-            second = parsed
-            rest.removeFirst(3)
-        }
-        if rest.isEmpty {
-            return clock.date(day, minutes: hour * 60 + minute).map { $0.addingTimeInterval(TimeInterval(second)) }
-        }
-        var offsetSeconds = 0
-        if rest == ["Z"] || rest == ["z"] {
-            offsetSeconds = 0
-        } else {
-            guard rest.count == 6, rest[0] == "+" || rest[0] == "-", rest[3] == ":",
-                  let oh = twoDigits(rest[1..<3]), let om = twoDigits(rest[4..<6]), oh <= 14, om < 60 else { return nil }
-            offsetSeconds = (oh * 3600 + om * 60) * (rest[0] == "-" ? -1 : 1)
-        }
-        let wall = day.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
-        return Date(timeIntervalSince1970: TimeInterval(wall - offsetSeconds))
     }
 }
 

@@ -67,7 +67,7 @@ struct ConsoleAppointmentsController: Sendable {
                 throw JSONBody.invalid("patient_id", "must be a patient's number (see Patients)")
             }
             guard let service = form["service_id"] else { throw JSONBody.invalid("service_id", "is required") }
-            guard let text = form["start"], let start = JSONBody.parseInstant(text, clock: console.views.clock) else {
+            guard let text = form["start"], let start = console.views.clock.instant(parsing: text) else {
                 throw JSONBody.invalid("start", "must be a date and time")
             }
             let appointment = AppointmentRequest(serviceID: service, providerID: form["provider_id"], start: start, notes: form["notes"],
@@ -111,7 +111,7 @@ struct ConsoleAppointmentsController: Sendable {
                 }
                 return ConsoleRenderer.redirect(to: "/console/appointments/\(id)?notice=cancelled")
             case .reschedule:
-                guard let text = form["start"], let start = JSONBody.parseInstant(text, clock: console.views.clock) else {
+                guard let text = form["start"], let start = console.views.clock.instant(parsing: text) else {
                     throw JSONBody.invalid("start", "must be a date and time")
                 }
                 let moved = try await ConsoleRequest.attempt { () async throws(FrontDeskError) in

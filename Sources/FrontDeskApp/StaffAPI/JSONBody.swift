@@ -64,7 +64,7 @@ struct JSONBody {
     /// business's zone ("2026-12-01T09:30").
     func instant(_ name: String, clock: ZonedClock) throws -> Date {
         let text = try string(name)
-        guard let date = Self.parseInstant(text, clock: clock) else {
+        guard let date = clock.instant(parsing: text) else {
             throw Self.invalid(name, "must be a date and time such as 2026-12-01T09:30:00-05:00 (or local, 2026-12-01T09:30)")
         }
         return date
@@ -85,46 +85,5 @@ struct JSONBody {
 
     static func invalid(_ name: String, _ message: String) -> OpenAIHTTPError {
         .invalidRequest("'\(name)' \(message).", param: name, code: "invalid_arguments")
-    }
-
-    /// "YYYY-MM-DD(T| )HH:MM[:SS[.fraction]][Z|±HH:MM]".
-    static func parseInstant(_ text: String, clock: ZonedClock) -> Date? {
-        let chars = Array(text.utf8)
-        guard chars.count >= 16, let date = LocalDate(String(decoding: chars[0..<10], as: UTF8.self)),
-              chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: "t") || chars[10] == UInt8(ascii: " ")
-        else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= chars.count, chars[range].allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-            return Int(String(decoding: chars[range], as: UTF8.self))
-        }
-        guard let hour = number(11..<13), chars[13] == UInt8(ascii: ":"), let minute = number(14..<16), hour < 24, minute < 60 else { return nil }
-        var index = 16
-        var second = 0
-        if index < chars.count, chars[index] == UInt8(ascii: ":") {
-            guard let value = number(index + 1..<index + 3), value < 60 else { return nil }
-            second = value
-            index += 3
-            if index < chars.count, chars[index] == UInt8(ascii: ".") {
-                index += 1
-                let start = index
-                while index < chars.count, (0x30...0x39).contains(chars[index]) { index += 1 }
-                guard index > start else { return nil }
-            }
-        }
-        let wall = Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        if index == chars.count {
-            guard let start = clock.utcSeconds(date, minutes: hour * 60 + minute) else { return nil }
-            return Date(timeIntervalSince1970: TimeInterval(start + Int64(second)))
-        }
-        if chars[index] == UInt8(ascii: "Z") || chars[index] == UInt8(ascii: "z") {
-            guard index + 1 == chars.count else { return nil }
-            return Date(timeIntervalSince1970: TimeInterval(wall))
-        }
-        guard chars[index] == UInt8(ascii: "+") || chars[index] == UInt8(ascii: "-"), index + 6 == chars.count,
-              let offsetHours = number(index + 1..<index + 3), chars[index + 3] == UInt8(ascii: ":"),
-              let offsetMinutes = number(index + 4..<index + 6), offsetHours < 24, offsetMinutes < 60
-        else { return nil }
-        let offset = Int64(offsetHours * 3600 + offsetMinutes * 60) * (chars[index] == UInt8(ascii: "-") ? -1 : 1)
-        return Date(timeIntervalSince1970: TimeInterval(wall - offset))
     }
 }

@@ -79,4 +79,47 @@ public struct ZonedClock: Sendable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
+
+    /// "YYYY-MM-DD(T| )HH:MM[:SS[.fraction]][Z|±HH:MM]": with an offset or `Z` an instant, without
+    /// one a wall time in this zone. nil for anything else, including a local time that does
+    /// not exist (inside a spring-forward gap). The one reader of times a model, a client or a
+    /// form writes.
+    public func instant(parsing text: String) -> Date? {
+        let chars = Array(text)
+        guard chars.count >= 16, chars[10] == "T" || chars[10] == " " || chars[10] == "t",
+              let day = LocalDate(String(chars[0..<10])) else { return nil }
+        var rest = Array(chars[11...])
+        func twoDigits(_ slice: ArraySlice<Character>) -> Int? {
+            guard slice.count == 2, slice.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(String(slice))
+        }
+        guard rest.count >= 5, rest[2] == ":", let hour = twoDigits(rest[0..<2]), let minute = twoDigits(rest[3..<5]),
+              hour < 24, minute < 60 else { return nil }
+        rest.removeFirst(5)
+        var second = 0
+        if rest.first == ":" {
+            guard rest.count >= 3, let parsed = twoDigits(rest[1..<3]), parsed < 60 else { return nil }
+            second = parsed
+            rest.removeFirst(3)
+            // Fractions of a second (RFC 3339 allows them) are read and dropped.
+            if rest.first == "." {
+                let digits = rest.dropFirst().prefix { $0.isASCII && $0.isNumber }
+                guard !digits.isEmpty else { return nil }
+                rest.removeFirst(1 + digits.count)
+            }
+        }
+        if rest.isEmpty {
+            return date(day, minutes: hour * 60 + minute).map { $0.addingTimeInterval(TimeInterval(second)) }
+        }
+        var offsetSeconds = 0
+        if rest == ["Z"] || rest == ["z"] {
+            offsetSeconds = 0
+        } else {
+            guard rest.count == 6, rest[0] == "+" || rest[0] == "-", rest[3] == ":",
+                  let oh = twoDigits(rest[1..<3]), let om = twoDigits(rest[4..<6]), oh <= 14, om < 60 else { return nil }
+            offsetSeconds = (oh * 3600 + om * 60) * (rest[0] == "-" ? -1 : 1)
+        }
+        let wall = day.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: TimeInterval(wall - offsetSeconds))
+    }
 }
