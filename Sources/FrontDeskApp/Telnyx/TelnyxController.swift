@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -85,11 +86,10 @@ struct TelnyxController: Sendable {
             variables["patient_first_name"] = .string(recognised.patient.firstName)
             metadata["frontdesk_patient_id"] = .string(String(recognised.patient.id))
             if let next = recognised.nextAppointment {
-                let views = ConsoleViews(profile: recognised.profile)
-                let local = views.clock.local(next.start)
-                let day = ConsoleViews.longDay(local.date).split(separator: ",").prefix(2).joined(separator: ",")
-                variables["next_appointment"] = .string(
-                    "\(day) at \(ConsoleViews.clockTime(minutes: local.minutes)) with \(views.providerName(next.providerID))")
+                // The form the voice already reads slots in: "Monday, November 30 at 8:00 AM".
+                let when = LocalTime(timeZone: recognised.profile.clock.timeZone).slot(next.start)
+                let provider = ConsoleViews(profile: recognised.profile).providerName(next.providerID)
+                variables["next_appointment"] = .string("\(when) with \(provider)")
             }
         }
         return StaffResponse.json(["dynamic_variables": .object(variables), "conversation": ["metadata": .object(metadata)]])
