@@ -22,20 +22,19 @@ struct APIKeyMiddleware: RouterMiddleware {
         var context = context
         let bearer = Self.bearerToken(request.headers[.authorization])
         context.clientBearer = bearer
-        if let bearer, keys.contains(where: { Self.constantTimeEquals($0, Array(bearer.utf8)) }) {
+        switch await BearerKey.identify(bearer, serverKeys: keys, businesses: businesses) {
+        case .server:
             context.isAuthenticated = true
-        } else if let bearer, let key = await businesses.businessKey(bearer) {
+        case .business(let key):
             context.isAuthenticated = true
             context.keyBusiness = key.businessID
-        } else if await requiresKey() {
-            var error = OpenAIHTTPError(
-                status: .unauthorized,
-                message: bearer == nil
-                    ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'; keys are configured in FRONTDESK_API_KEYS or created with `frontdesk business key create`."
-                    : "Incorrect API key provided.",
-                type: "invalid_request_error", code: "invalid_api_key")
-            error.headers[.wwwAuthenticate] = "Bearer"
-            throw error
+        case nil:
+            if await requiresKey() {
+                throw OpenAIHTTPError.invalidAPIKey(
+                    bearer == nil
+                        ? "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'; keys are configured in FRONTDESK_API_KEYS or created with `frontdesk business key create`."
+                        : "Incorrect API key provided.")
+            }
         }
         return try await next(request, context)
     }

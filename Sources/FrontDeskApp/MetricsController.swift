@@ -22,10 +22,7 @@ struct MetricsController: Sendable {
         guard let bearer = APIKeyMiddleware.bearerToken(request.headers[.authorization]),
               APIKeyMiddleware.constantTimeEquals(Array(bearer.utf8), Array(token.utf8))
         else {
-            var error = OpenAIHTTPError(status: .unauthorized, message: "GET /metrics needs 'Authorization: Bearer <METRICS_TOKEN>'.",
-                                        type: "invalid_request_error", code: "invalid_api_key")
-            error.headers[.wwwAuthenticate] = "Bearer"
-            throw error
+            throw OpenAIHTTPError.invalidAPIKey("GET /metrics needs 'Authorization: Bearer <METRICS_TOKEN>'.")
         }
         var text: [UInt8] = []
         registry.emit(into: &text)

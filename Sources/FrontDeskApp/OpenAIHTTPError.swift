@@ -106,3 +106,12 @@ extension Businesses {
         }
     }
 }
+
+extension OpenAIHTTPError {
+    /// 401 with `WWW-Authenticate: Bearer`, the way OpenAI answers a missing or wrong key.
+    static func invalidAPIKey(_ message: String) -> OpenAIHTTPError {
+        var error = OpenAIHTTPError(status: .unauthorized, message: message, type: "invalid_request_error", code: "invalid_api_key")
+        error.headers[.wwwAuthenticate] = "Bearer"
+        return error
+    }
+}

@@ -26,20 +26,17 @@ struct StaffAPIMiddleware: RouterMiddleware {
         let bearer = APIKeyMiddleware.bearerToken(request.headers[.authorization])
         let member: StaffMember
         var keyBusiness: String?
-        if let bearer, serverKeys.contains(where: { APIKeyMiddleware.constantTimeEquals($0, Array(bearer.utf8)) }) {
+        switch await BearerKey.identify(bearer, serverKeys: serverKeys, businesses: businesses) {
+        case .server:
             member = StaffMember(id: "server_key", channel: "api")
-        } else if let bearer, let key = await businesses.businessKey(bearer) {
+        case .business(let key):
             member = StaffMember(id: "api_key:\(key.id)", channel: "api")
             keyBusiness = key.businessID
-        } else {
-            var error = OpenAIHTTPError(
-                status: .unauthorized,
-                message: bearer == nil
+        case nil:
+            throw OpenAIHTTPError.invalidAPIKey(
+                bearer == nil
                     ? "The staff API needs an API key: send 'Authorization: Bearer <key>'. Create one with `frontdesk business key create --business ID`."
-                    : "Incorrect API key provided.",
-                type: "invalid_request_error", code: "invalid_api_key")
-            error.headers[.wwwAuthenticate] = "Bearer"
-            throw error
+                    : "Incorrect API key provided.")
         }
         let signals = BusinessResolver.Signals(
             keyBusiness: keyBusiness, authenticated: true,
