@@ -60,3 +60,10 @@ import Testing
         #expect(clock.instant(parsing: text) == nil)
     }
 }
+
+@Suite struct MinuteOfDayTests {
+    @Test func printsTwelveHourTimesAroundMidnightAndNoon() {
+        #expect([0, 30, 540, 720, 765, 1395].map(MinuteOfDay.twelveHour) == ["12:00 AM", "12:30 AM", "9:00 AM", "12:00 PM", "12:45 PM", "11:15 PM"])
+        #expect(MinuteOfDay.string(540) == "09:00" && MinuteOfDay.minutes("9:00") == 540)
+    }
+}

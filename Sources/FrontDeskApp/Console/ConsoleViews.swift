@@ -20,11 +20,7 @@ struct ConsoleViews {
     /// "9:05 AM".
     func time(_ date: Date) -> String { Self.clockTime(minutes: clock.local(date).minutes) }
 
-    static func clockTime(minutes: Int) -> String {
-        let hour = (minutes / 60) % 24, minute = minutes % 60
-        let twelve = hour % 12 == 0 ? 12 : hour % 12
-        return "\(twelve):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "AM" : "PM")"
-    }
+    static func clockTime(minutes: Int) -> String { MinuteOfDay.twelveHour(minutes) }
 
     /// "Mon, Nov 30, 2026, 9:05 AM".
     func dateTime(_ date: Date) -> String {

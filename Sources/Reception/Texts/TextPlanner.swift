@@ -72,8 +72,6 @@ public enum TextPlanner {
     public static func when(_ date: Date, clock: ZonedClock) -> String {
         let local = clock.local(date)
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let hour = local.minutes / 60, minute = local.minutes % 60
-        let clockText = "\(hour % 12 == 0 ? 12 : hour % 12):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "AM" : "PM")"
-        return "\(local.date.weekday.rawValue.capitalized.prefix(3)), \(months[local.date.month - 1]) \(local.date.day) at \(clockText)"
+        return "\(local.date.weekday.rawValue.capitalized.prefix(3)), \(months[local.date.month - 1]) \(local.date.day) at \(MinuteOfDay.twelveHour(local.minutes))"
     }
 }

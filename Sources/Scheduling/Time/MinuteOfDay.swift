@@ -13,4 +13,11 @@ package enum MinuteOfDay {
         let h = minutes / 60, m = minutes % 60
         return (h < 10 ? "0\(h)" : "\(h)") + ":" + (m < 10 ? "0\(m)" : "\(m)")
     }
+
+    /// 540 → "9:00 AM", 1395 → "11:15 PM": how a person reads a time of day, in the console,
+    /// a text or a call.
+    package static func twelveHour(_ minutes: Int) -> String {
+        let hour = (minutes / 60) % 24, minute = minutes % 60
+        return "\(hour % 12 == 0 ? 12 : hour % 12):\(minute < 10 ? "0" : "")\(minute) \(hour < 12 ? "AM" : "PM")"
+    }
 }
