@@ -18,9 +18,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
@@ -409,3 +411,53 @@ def read_request_body(handler) -> bytes:
     length = int(handler.headers.get("Content-Length") or 0)
     return handler.rfile.read(length) if length else b""
 
+
+# The persona Telnyx's assistant is configured with in the e2e tests of calls.
+VOICE_MODEL = "frontdesk/dental_office"
+
+
+def serve_fake(handle: Callable[[BaseHTTPRequestHandler], None], name: str) -> ThreadingHTTPServer:
+    """Starts a quiet HTTP/1.1 server on 127.0.0.1 (any free port) for a FAKE outside service:
+    every request, whatever its method, goes to `handle(handler)`. Stop it with shutdown() and
+    server_close()."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            pass
+
+        def do_POST(self) -> None:
+            handle(self)
+
+        do_GET = do_PUT = do_PATCH = do_DELETE = do_POST
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True).start()
+    return server
+
+
+class VoiceCall:
+    """One phone call's turns as Telnyx's assistant sends them (Custom LLM with forward_metadata),
+    through the official openai SDK, streamed; every chunk checked against OpenAI's schema."""
+
+    def __init__(self, server, api_key: str, **metadata: str):
+        # Telnyx's assistant sends the business key (`llm_api_key_ref`): once a key exists, /v1 needs one.
+        self.client = server.openai_client(api_key=api_key)
+        self.metadata = {"telnyx_conversation_channel": "phone_call", **metadata}
+        self.messages: list[dict] = []
+
+    def say(self, text: str) -> str:
+        self.messages.append({"role": "user", "content": text})
+        stream = self.client.chat.completions.create(model=VOICE_MODEL, messages=self.messages, stream=True,
+                                                     extra_body={"extra_metadata": self.metadata})
+        spoken, finish = "", None
+        for chunk in stream:
+            validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
+            if chunk.choices:
+                spoken += chunk.choices[0].delta.content or ""
+                finish = chunk.choices[0].finish_reason or finish
+        assert finish == "stop", (finish, spoken)
+        self.messages.append({"role": "assistant", "content": spoken})
+        return spoken

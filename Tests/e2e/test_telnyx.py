@@ -30,7 +30,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -39,13 +39,12 @@ import pytest
 from nacl.signing import SigningKey
 from standardwebhooks.webhooks import Webhook
 
-from conftest import (REPO, HTTPResult, assert_openai_error, http_request, text_reply, tool_calls_reply,
-                      upstream_env, validate_openai, wait_until, telnyx_raw, telnyx_signature)
+from conftest import (REPO, HTTPResult, VoiceCall, assert_openai_error, http_request, read_request_body, serve_fake,
+                      text_reply, tool_calls_reply, upstream_env, wait_until, telnyx_raw, telnyx_signature)
 
 API = "/api/v1"
 WEBHOOKS = "/telnyx/webhooks"
 DYNAMIC = "/telnyx/dynamic-variables"
-VOICE_MODEL = "frontdesk/dental_office"
 EMILY = "+12125550101"        # demo patient Emily Johnson, with seeded appointments
 MICHAEL = "+12125550102"      # another demo patient
 STRANGER = "+13475550188"     # nobody's number
@@ -318,30 +317,20 @@ class FakeReceiver:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._log: list[Delivery] = []
-        receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+        def record(handler: BaseHTTPRequestHandler) -> None:
+            body = read_request_body(handler)
+            with self._lock:
+                self._log.append(Delivery(urllib.parse.urlsplit(handler.path).path,
+                                          {k.lower(): v for k, v in handler.headers.items()}, body))
+            handler.send_response(200)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", "2")
+            handler.end_headers()
+            handler.wfile.write(b"{}")
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                with receiver._lock:
-                    receiver._log.append(Delivery(urllib.parse.urlsplit(self.path).path,
-                                                  {k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = serve_fake(record, "fake-telnyx-webhook-receiver")
         self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -383,29 +372,7 @@ def add_endpoint(server, receiver: FakeReceiver, path: str, *flags: str) -> Endp
 
 
 # ---------------------------------------------------------------------------------------------
-# Voice turns, as Telnyx's assistant sends them (Custom LLM with forward_metadata)
-
-
-class VoiceCall:
-    def __init__(self, server, api_key: str, **metadata: str):
-        # Telnyx's assistant sends the business key (`llm_api_key_ref`): once a key exists, /v1 needs one.
-        self.client = server.openai_client(api_key=api_key)
-        self.metadata = {"telnyx_conversation_channel": "phone_call", **metadata}
-        self.messages: list[dict] = []
-
-    def say(self, text: str) -> str:
-        self.messages.append({"role": "user", "content": text})
-        stream = self.client.chat.completions.create(model=VOICE_MODEL, messages=self.messages, stream=True,
-                                                     extra_body={"extra_metadata": self.metadata})
-        spoken, finish = "", None
-        for chunk in stream:
-            validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
-            if chunk.choices:
-                spoken += chunk.choices[0].delta.content or ""
-                finish = chunk.choices[0].finish_reason or finish
-        assert finish == "stop", (finish, spoken)
-        self.messages.append({"role": "assistant", "content": spoken})
-        return spoken
+# Voice turns, as Telnyx's assistant sends them (Custom LLM with forward_metadata; conftest.VoiceCall)
 
 
 FIND_SLOTS = {"id": "call_find", "name": "find_available_slots", "arguments": json.dumps({

@@ -40,18 +40,18 @@ import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 import pytest
 from nacl.signing import SigningKey
 
-from conftest import HTTPResult, http_request, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body, telnyx_raw, telnyx_signature
+from conftest import (HTTPResult, VoiceCall, http_request, read_request_body, serve_fake, telnyx_raw, telnyx_signature, text_reply,
+                      tool_calls_reply, upstream_env, wait_until)
 
 API = "/api/v1"
 WEBHOOKS = "/telnyx/webhooks"
-VOICE_MODEL = "frontdesk/dental_office"
 ZONE = ZoneInfo("America/New_York")           # the demo practice's time zone
 EMILY = "+12125550101"                        # demo patient Emily Johnson
 SENDER = "+12125550140"                       # the practice's own number: its texting number here
@@ -125,25 +125,9 @@ class FakeTelnyxAPI:
         self._log: list[Sent] = []
         self._plans: dict[str, list[int]] = {}
         self._hangs: dict[str, list[float]] = {}
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                pass
-
-            def do_POST(self) -> None:
-                fake._handle(self)
-
-            do_GET = do_PUT = do_PATCH = do_DELETE = do_POST
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = serve_fake(self._handle, "fake-telnyx-api")
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                         name="fake-telnyx-api", daemon=True).start()
 
     def fail_next(self, to: str, *statuses: int) -> None:
         """The next requests sending to `to` are answered with these statuses, in order; then 200."""
@@ -189,7 +173,7 @@ class FakeTelnyxAPI:
                                   provider_id=None))
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
-        body = self._read_body(h)
+        body = read_request_body(h)
         path = urllib.parse.urlsplit(h.path).path
         headers = {k.lower(): v for k, v in h.headers.items()}
         try:
@@ -258,10 +242,6 @@ class FakeTelnyxAPI:
             h.wfile.flush()
         except OSError:
             h.close_connection = True
-
-    @staticmethod
-    def _read_body(h: BaseHTTPRequestHandler) -> bytes:
-        return read_request_body(h)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,28 +504,6 @@ def wait_settled(server, event_id: str, seconds: float = 6.0) -> None:
 # Voice (the official openai SDK; scripted-upstream plays the model)
 
 
-class VoiceCall:
-    def __init__(self, server, api_key: str, caller: str, call_id: str):
-        self.client = server.openai_client(api_key=api_key)
-        self.metadata = {"telnyx_conversation_channel": "phone_call", "telnyx_end_user_target": caller,
-                         "telnyx_agent_target": SENDER, "telnyx_conversation_id": call_id}
-        self.messages: list[dict] = []
-
-    def say(self, text: str) -> str:
-        self.messages.append({"role": "user", "content": text})
-        stream = self.client.chat.completions.create(model=VOICE_MODEL, messages=self.messages, stream=True,
-                                                     extra_body={"extra_metadata": self.metadata})
-        spoken, finish = "", None
-        for chunk in stream:
-            validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
-            if chunk.choices:
-                spoken += chunk.choices[0].delta.content or ""
-                finish = chunk.choices[0].finish_reason or finish
-        assert finish == "stop", (finish, spoken)
-        self.messages.append({"role": "assistant", "content": spoken})
-        return spoken
-
-
 def tool_results(body: dict) -> dict[str, dict]:
     return {m["tool_call_id"]: json.loads(m["content"]) for m in body["messages"] if m["role"] == "tool"}
 
@@ -676,7 +634,7 @@ def test_voice_and_rest_bookings_cancel_and_reschedule_are_confirmed_by_text(ser
         "service_id": "cleaning", "start": slot["start"], "provider_id": "rivera", "location_id": None,
         "hold_id": None, "notes": None})}
     fake.script(tool_calls_reply([find]), tool_calls_reply([book_call]), text_reply("You're booked, Emily."))
-    call = VoiceCall(server, api.key, EMILY, f"texts-e2e-{uuid.uuid4().hex[:8]}")
+    call = VoiceCall(server, api.key, telnyx_end_user_target=EMILY, telnyx_agent_target=SENDER, telnyx_conversation_id=f"texts-e2e-{uuid.uuid4().hex[:8]}")
     assert call.say("Hi, it's Emily. Book me a cleaning with Sofia please.").endswith("You're booked, Emily.")
     result = tool_results(fake.chat_bodies()[2])["call_book"]
     assert "appointment_id" in result, f"book_appointment did not book: {result}"

@@ -33,7 +33,7 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
@@ -41,13 +41,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import (REPO, HTTPResult, assert_openai_error, executable, http_request, scrubbed_environment,
-                      text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body)
+from conftest import (REPO, VOICE_MODEL, HTTPResult, assert_openai_error, executable, http_request, scrubbed_environment,
+                      serve_fake, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body)
 
 API = "/api/v1"
 HOME_ZONE = "America/New_York"   # the demo practice
 EMILY = "+12125550101"           # demo patient, recognised by her number
-VOICE_MODEL = "frontdesk/dental_office"
 USER_AGENT = "FrontDesk-Webhooks/1"
 
 # Short timings for every server of this file. WEBHOOK_DISABLE_AFTER is long on the shared server, so
@@ -111,7 +110,7 @@ class Delivery:
 
 
 class FakeWebhookReceiver:
-    """A FAKE webhook receiver on 127.0.0.1 (stdlib ThreadingHTTPServer in a daemon thread)."""
+    """A FAKE webhook receiver on 127.0.0.1 (conftest.serve_fake: a stdlib ThreadingHTTPServer in a daemon thread)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -119,25 +118,8 @@ class FakeWebhookReceiver:
         self._default: dict[str, Reply] = {}
         self._log: list[Delivery] = []
         self._release = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # quiet
-                pass
-
-            def do_POST(self) -> None:
-                receiver._handle(self)
-
-            do_GET = do_PUT = do_PATCH = do_DELETE = do_POST
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = serve_fake(self._handle, "fake-webhook-receiver")
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-webhook-receiver", daemon=True)
-        self._thread.start()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -173,7 +155,7 @@ class FakeWebhookReceiver:
     # -- the handler ------------------------------------------------------------------------
 
     def _handle(self, h: BaseHTTPRequestHandler) -> None:
-        body = self._read_body(h)
+        body = read_request_body(h)
         path = urllib.parse.urlsplit(h.path).path
         with self._lock:
             queue = self._planned.get(path)
@@ -199,10 +181,6 @@ class FakeWebhookReceiver:
             h.wfile.flush()
         except OSError:
             h.close_connection = True
-
-    @staticmethod
-    def _read_body(h: BaseHTTPRequestHandler) -> bytes:
-        return read_request_body(h)
 
 
 # ---------------------------------------------------------------------------------------------
