@@ -32,17 +32,31 @@ public struct AgentStream: Sendable {
         var state = self.state
         var spokenText = ""
         do {
-            let (clientCalls, reason) = try await relay(&state, spokenText: &spokenText, emit: emit)
+            let (clientCalls, reason) = try await relay(&state, spokenText: &spokenText) { chunk in
+                do { try await emit(chunk) } catch { throw ClientWentAway(underlying: error) }
+            }
             agent.conversations?.record(state.conversationTurn(
                 answer: spokenText.isEmpty ? nil : spokenText, clientToolCalls: clientCalls, finishReason: reason,
                 error: nil, streamed: true))
         } catch {
-            // Kept too: what the caller heard before the failure, and the tools that already ran.
+            // Kept too: what the caller heard before it ended, and the tools that already ran. A
+            // client that closes the stream (a caller talking over the voice makes the telephony
+            // provider do that) is an interrupted turn, not a failed one: staff should not be
+            // asked to look at every barge-in, nor read "I/O on closed channel".
+            let gone = error as? ClientWentAway
+            let interrupted = gone != nil || error is CancellationError
             agent.conversations?.record(state.conversationTurn(
-                answer: spokenText.isEmpty ? nil : spokenText, clientToolCalls: [], finishReason: nil,
-                error: error is CancellationError ? "client went away" : String(describing: error), streamed: true))
-            throw error
+                answer: spokenText.isEmpty ? nil : spokenText, clientToolCalls: [],
+                finishReason: interrupted ? ConversationTurn.interrupted : nil,
+                error: interrupted ? nil : String(describing: error), streamed: true))
+            throw gone?.underlying ?? error
         }
+    }
+
+    /// What `emit` threw, kept apart from the upstream's failures: a closed client is neither an
+    /// upstream error (for the metrics and the log) nor a reason to write an error event.
+    private struct ClientWentAway: Error {
+        let underlying: any Error
     }
 
     /// The relay itself; returns the client tool calls handed back and the finish reason.
@@ -72,6 +86,8 @@ public struct AgentStream: Sendable {
                 }
             } catch let error as AgentError {
                 throw error
+            } catch let gone as ClientWentAway {
+                throw gone
             } catch is CancellationError {
                 throw CancellationError()
             } catch {

@@ -62,6 +62,9 @@ public struct ConversationTurn: Sendable, Equatable {
 }
 
 extension ConversationTurn {
+    /// The finish reason kept for a streamed turn whose client closed the stream before the end.
+    public static let interrupted = "interrupted"
+
     /// Whether later turns need it: it ran rounds to splice back, or established an identity.
     package var isRemembered: Bool {
         !internalMessages.isEmpty || identity.patientID != nil || identity.failedVerifications > 0

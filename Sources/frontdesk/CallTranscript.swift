@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import OpenAIWire
 import SQLiteStore
@@ -49,6 +50,7 @@ enum CallTranscript {
                 lines.append("  to client: \(function?["name"]?.stringValue ?? "?") \(function?["arguments"]?.stringValue ?? "")")
             }
             if let error = turn.error { lines.append("  FAILED:    \(error)") }
+            if turn.finishReason == ConversationTurn.interrupted { lines.append("  (interrupted: the client closed the stream here)") }
         }
         return lines.joined(separator: "\n")
     }

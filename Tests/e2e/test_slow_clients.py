@@ -1,14 +1,16 @@
 """R2, W-errors and idle cost, against the real binary: slow and idle clients are closed by the
 configured timeouts, a connection cap holds, /health keeps answering, every protocol-level error
-is OpenAI-shaped, HEAD works where GET does, and an idle server burns no CPU."""
+is OpenAI-shaped, HEAD works where GET does, an idle server burns no CPU, and a client that closes a
+stream mid-answer leaves an interrupted turn in the call log, not a failed call."""
 import json
 import os
 import socket
+import sqlite3
 import time
 
 import pytest
 
-from conftest import http_request, upstream_env, validate_openai
+from conftest import http_request, text_reply, upstream_env, validate_openai, wait_until
 
 IDLE_MS = 1000
 BODY_MS = 500  # below the idle timeout, so the 408 is written before the idle close
@@ -191,3 +193,39 @@ def test_r1_shutdown_with_a_stalled_stream_in_flight_drains_within_the_turn_dead
     events = results[0].sse_events()
     assert events[-1] == "[DONE]", events
     assert "error" in json.loads(events[-2])
+
+
+def test_a_client_that_closes_the_stream_mid_answer_leaves_an_interrupted_turn_not_a_failed_call(server, fake):
+    # Telnyx closes the stream when the caller talks over the voice: that is a barge-in, not a failure.
+    words = " ".join(f"word{i}" for i in range(60))
+    body = json.dumps({"model": "frontdesk/dental_office", "stream": True,
+                       "messages": [{"role": "user", "content": "Tell me everything about your hours"}],
+                       "extra_metadata": {"telnyx_conversation_id": "barge-in-1",
+                                          "telnyx_end_user_target": "+12125550101"}}).encode()
+    upstream_failures_logged = server.log_text().count("stream failed")
+    fake.set_chunk_delay(50)
+    try:
+        fake.script(text_reply(words))
+        sock = connect(server)
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: frontdesk\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        received = b""
+        while b"word1 " not in received:  # the answer has started reaching the caller
+            chunk = sock.recv(65536)
+            assert chunk, received
+            received += chunk
+        sock.close()
+    finally:
+        fake.set_chunk_delay(0)
+
+    def turn():
+        with sqlite3.connect(f"file:{server.database}?mode=ro", uri=True) as db:
+            return db.execute("SELECT finish_reason, error, answer FROM call_turns WHERE call_id = 'call:barge-in-1'").fetchone()
+
+    finish_reason, error, answer = wait_until(turn, "the interrupted turn in the call log")
+    assert (finish_reason, error) == ("interrupted", None), (finish_reason, error)
+    assert answer.startswith("word0 word1") and "word59" not in answer, answer
+    transcript = server.cli("calls", "show", "call:barge-in-1")
+    assert "(interrupted: the client closed the stream here)" in transcript and "FAILED" not in transcript, transcript
+    # Nor is the caller's hang-up blamed on the upstream (an error event, a warning, the upstream-error metric).
+    assert server.log_text().count("stream failed") == upstream_failures_logged, server.log_text()[-2000:]

@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import Hummingbird
 import OpenAIWire
@@ -75,6 +76,7 @@ struct ConsoleCallsController: Sendable {
                 bubbles.append(["assistant": true, "text": answer, "milliseconds": turn.durationMilliseconds])
             }
             if let error = turn.error { bubbles.append(["failed": true, "text": error]) }
+            if turn.finishReason == ConversationTurn.interrupted { bubbles.append(["interrupted": true]) }
         }
         var seen = Set<Int64>()
         let changed = transcript.changes.compactMap { change -> [String: Any]? in
