@@ -461,3 +461,46 @@ class VoiceCall:
         assert finish == "stop", (finish, spoken)
         self.messages.append({"role": "assistant", "content": spoken})
         return spoken
+
+
+class StaffApi:
+    """The staff REST API (/api/v1) with one business key, made with the CLI."""
+
+    def __init__(self, url: str, key: str):
+        self.url, self.key = url, key
+
+    @classmethod
+    def for_server(cls, server, business: str = "default"):
+        """A new key of `business`; returns once the server accepts it (it reloads keys within a second)."""
+        api = cls(server.url, server.create_key(business))
+        wait_until(lambda: api.call("GET", "business").status == 200, f"the server to accept the new key of {business}")
+        return api
+
+    def call(self, method: str, path: str, body: Any = None, **query: Any) -> HTTPResult:
+        target = f"/api/v1/{path}"
+        query = {k: v for k, v in query.items() if v is not None}
+        if query:
+            target += "?" + urllib.parse.urlencode(query)
+        return http_request(self.url, method, target, body, {"Authorization": f"Bearer {self.key}"})
+
+    def ok(self, method: str, path: str, body: Any = None, expect: int = 200, **query: Any) -> Any:
+        """The JSON answer (None when empty) after asserting the HTTP status `expect`; named so that
+        `status` stays free as a query parameter (appointments?status=booked)."""
+        result = self.call(method, path, body, **query)
+        assert result.status == expect, f"{method} {path}: expected {expect}, got {result.status}: {result.text[:600]}"
+        return result.json() if result.body else None
+
+    def get(self, path: str, **query: Any) -> Any:
+        return self.ok("GET", path, **query)
+
+    def events(self) -> list[dict]:
+        """Every event of the business, oldest first, following `next_after`."""
+        out: list[dict] = []
+        after = 0
+        for _ in range(200):
+            page = self.get("events", after=after, limit=500)
+            out += page["data"]
+            if not page["data"] or page["next_after"] is None:
+                return out
+            after = page["next_after"]
+        pytest.fail("events pagination did not end")

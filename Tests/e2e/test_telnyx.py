@@ -39,7 +39,7 @@ import pytest
 from nacl.signing import SigningKey
 from standardwebhooks.webhooks import Webhook
 
-from conftest import (REPO, HTTPResult, VoiceCall, assert_openai_error, http_request, read_request_body, serve_fake,
+from conftest import (REPO, HTTPResult, StaffApi, VoiceCall, assert_openai_error, http_request, read_request_body, serve_fake,
                       text_reply, tool_calls_reply, upstream_env, wait_until, telnyx_raw, telnyx_signature)
 
 API = "/api/v1"
@@ -193,23 +193,8 @@ def stays(predicate: Callable[[], bool], seconds: float, what: str) -> None:
 # The staff API, the CLI and the database (read-only)
 
 
-class Api:
-    """/api/v1 with one business key."""
-
-    def __init__(self, url: str, key: str):
-        self.url, self.key = url, key
-
-    def call(self, method: str, path: str, **query: Any) -> HTTPResult:
-        target = f"{API}/{path}"
-        query = {k: v for k, v in query.items() if v is not None}
-        if query:
-            target += "?" + urllib.parse.urlencode(query)
-        return http_request(self.url, method, target, None, {"Authorization": f"Bearer {self.key}"})
-
-    def ok(self, path: str, **query: Any) -> Any:
-        result = self.call("GET", path, **query)
-        assert result.status == 200, f"GET {path}: expected 200, got {result.status}: {result.text[:500]}"
-        return result.json()
+class Api(StaffApi):
+    """/api/v1 with one business key, and what these tests read of calls."""
 
     def call_detail(self, call_id: str) -> dict | None:
         result = self.call("GET", f"calls/{quoted(call_id)}")
@@ -217,18 +202,6 @@ class Api:
             return None
         assert result.status == 200, f"GET calls/{quoted(call_id)}: {result.status}: {result.text[:500]}"
         return result.json()
-
-    def events(self) -> list[dict]:
-        """Every event of the business, oldest first, following `next_after`."""
-        out: list[dict] = []
-        after = 0
-        for _ in range(100):
-            page = self.ok("events", after=after, limit=500)
-            out += page["data"]
-            if not page["data"] or page["next_after"] is None:
-                return out
-            after = page["next_after"]
-        pytest.fail("events pagination did not end")
 
     def call_ended(self, call_control_id: str) -> list[dict]:
         """The call.ended events for this call (matched on `call:<id>`, or on the bare id so that a server
@@ -239,7 +212,7 @@ class Api:
     def calls_list(self) -> list[dict]:
         items, cursor = [], None
         for _ in range(100):
-            page = self.ok("calls", limit=100, cursor=cursor)
+            page = self.get("calls", limit=100, cursor=cursor)
             items += page["data"]
             cursor = page.get("next_cursor")
             if cursor is None:
@@ -248,9 +221,7 @@ class Api:
 
 
 def api_for(server, business: str = "default") -> Api:
-    api = Api(server.url, server.create_key(business))
-    wait_until(lambda: api.call("GET", "business").status == 200, f"the server to accept the new key of {business}")
-    return api
+    return Api.for_server(server, business)
 
 
 def one_call_ended(api: Api, call_control_id: str, seconds: float = 8.0, server=None, settle: float = 1.0) -> dict:

@@ -47,7 +47,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from nacl.signing import SigningKey
 
-from conftest import (HTTPResult, VoiceCall, http_request, read_request_body, serve_fake, telnyx_raw, telnyx_signature, text_reply,
+from conftest import (HTTPResult, StaffApi, VoiceCall, http_request, read_request_body, serve_fake, telnyx_raw, telnyx_signature, text_reply,
                       tool_calls_reply, upstream_env, wait_until)
 
 API = "/api/v1"
@@ -317,37 +317,8 @@ def stays(predicate: Callable[[], bool], seconds: float, what: str | Callable[[]
 # The staff API
 
 
-class Api:
-    """/api/v1 with one business key."""
-
-    def __init__(self, url: str, key: str):
-        self.url, self.key = url, key
-
-    def call(self, method: str, path: str, body: Any = None, **query: Any) -> HTTPResult:
-        target = f"{API}/{path}"
-        query = {k: v for k, v in query.items() if v is not None}
-        if query:
-            target += "?" + urllib.parse.urlencode(query)
-        return http_request(self.url, method, target, body, {"Authorization": f"Bearer {self.key}"})
-
-    def ok(self, method: str, path: str, body: Any = None, expect: int = 200, **query: Any) -> Any:
-        result = self.call(method, path, body, **query)
-        assert result.status == expect, f"{method} {path}: expected {expect}, got {result.status}: {result.text[:600]}"
-        return result.json()
-
-    def get(self, path: str, **query: Any) -> Any:
-        return self.ok("GET", path, **query)
-
-    def events(self) -> list[dict]:
-        out: list[dict] = []
-        after = 0
-        for _ in range(200):
-            page = self.get("events", after=after, limit=500)
-            out += page["data"]
-            if not page["data"] or page["next_after"] is None:
-                return out
-            after = page["next_after"]
-        pytest.fail("events pagination did not end")
+class Api(StaffApi):
+    """/api/v1 with one business key, and what these tests read of appointments."""
 
     def booked_of(self, patient_id: int) -> list[dict]:
         """The patient's booked appointments, by start."""
@@ -537,9 +508,7 @@ def server(start_frontdesk, fake, telnyx):
 
 @pytest.fixture(scope="module")
 def api(server) -> Api:
-    client = Api(server.url, server.create_key("default"))
-    wait_until(lambda: client.call("GET", "business").status == 200, "the server to accept the new business key")
-    return client
+    return Api.for_server(server)
 
 
 @pytest.fixture(scope="module")
@@ -1116,8 +1085,7 @@ def test_a_text_in_flight_when_the_process_is_killed_and_one_due_while_it_was_do
     env = dict(TELNYX_API_KEY=TELNYX_API_KEY, TELNYX_API_BASE_URL=telnyx.base_url, TEXTS_POLL_MS="100",
                TELNYX_PUBLIC_KEY=PUBLIC_KEY_B64, WEBHOOK_POLL_MS="100", WEBHOOK_TIMEOUT_MS="1000")
     first = start_frontdesk(upstream_env(fake, **env))
-    api = Api(first.url, first.create_key("default"))
-    wait_until(lambda: api.call("GET", "business").status == 200, "the server to accept the new business key")
+    api = Api.for_server(first)
     put_messaging(api, dict(plan.messaging, reminders=[{"before_minutes": 1440}]))
     business_name = api.get("business")["business"]["name"]
     patient = new_patient(api, "Kill")

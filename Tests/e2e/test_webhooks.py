@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import (REPO, VOICE_MODEL, HTTPResult, assert_openai_error, executable, http_request, scrubbed_environment,
+from conftest import (REPO, VOICE_MODEL, HTTPResult, StaffApi, assert_openai_error, executable, http_request, scrubbed_environment,
                       serve_fake, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body)
 
 API = "/api/v1"
@@ -338,30 +338,15 @@ class Hooks:
             run_cli(self.server, "webhook", "remove", endpoint.id)
 
 
-class Api:
-    """/api/v1 with one business key."""
-
-    def __init__(self, url: str, key: str):
-        self.url, self.key = url, key
-
-    def call(self, method: str, path: str, body: Any = None, **query: Any) -> HTTPResult:
-        target = f"{API}/{path}"
-        query = {k: v for k, v in query.items() if v is not None}
-        if query:
-            target += "?" + urllib.parse.urlencode(query)
-        return http_request(self.url, method, target, body, {"Authorization": f"Bearer {self.key}"})
-
-    def ok(self, method: str, path: str, body: Any = None, status: int = 200, **query: Any) -> Any:
-        result = self.call(method, path, body, **query)
-        assert result.status == status, f"{method} {path}: expected {status}, got {result.status}: {result.text[:600]}"
-        return result.json() if result.body else None
+class Api(StaffApi):
+    """/api/v1 with one business key, and a booking helper."""
 
     def book(self, service: str = "exam", days_ahead: int = 10) -> dict:
         """A new patient booked into the first free slot from `days_ahead` days on."""
         patient = self.ok("POST", "patients", {"first_name": "Hook", "last_name": random_name(),
                                                "date_of_birth": "1985-03-04",
                                                "phone": "+19179" + "".join(random.choices(string.digits, k=6))},
-                          status=201)
+                          expect=201)
         start = (datetime.now(ZoneInfo(HOME_ZONE)).date() + timedelta(days=days_ahead)).isoformat()
         slots = self.ok("GET", "availability", service_id=service, limit=50, **{"from": start})["slots"]
         assert slots, "free slots to book"
@@ -376,9 +361,7 @@ class Api:
 
 
 def api_for(server) -> Api:
-    api = Api(server.url, server.create_key("default"))
-    wait_until(lambda: api.call("GET", "business").status == 200, "the server to accept the new key", 10)
-    return api
+    return Api.for_server(server)
 
 
 def expect_param_error(result: HTTPResult, status: int, param: str) -> dict:
@@ -798,7 +781,7 @@ def test_events_api_lists_and_pages_the_outbox(server, api):
 def test_webhook_endpoints_through_the_rest_api(server, api):
     url = "https://8.8.8.8/frontdesk-e2e-hook"   # public, never delivered to: nothing emits hold.expired yet
     created = api.ok("POST", "webhooks", {"url": url, "events": ["hold.expired"], "include_transcript": True,
-                                          "label": "e2e rest"}, status=201)
+                                          "label": "e2e rest"}, expect=201)
     try:
         assert {"object", "id", "url", "events", "enabled", "disabled_reason", "include_transcript", "label",
                 "created_at", "secret"} <= set(created), created
