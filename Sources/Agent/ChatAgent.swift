@@ -117,7 +117,9 @@ public final class ChatAgent: Sendable {
             // offered, the appointment id it booked); the client never saw those rounds. And a
             // caller verified earlier in this very conversation stays verified.
             let continued = TranscriptAnchor.continued(
-                turn.request.messages, turns: await conversations.rememberedTurns(conversationID: conversationID),
+                turn.request.messages,
+                turns: await conversations.rememberedTurns(
+                    conversationID: conversationID, before: TranscriptAnchor.position(of: turn.request.messages)),
                 callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
             clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
             identity = TranscriptAnchor.inheritedIdentity(from: continued)

@@ -77,7 +77,9 @@ public protocol ConversationStore: Sendable {
     /// The earlier turns of this conversation that ran internal tool rounds or established an
     /// identity, oldest first. Must not throw: a store failure costs the model its memory (and
     /// the caller a verification), never the caller their turn.
-    func rememberedTurns(conversationID: String) async -> [ConversationTurn]
+    /// - Parameter position: only turns anchored before it can be continued (`TranscriptAnchor.position`
+    ///   of the client's history); a store may return more, never fewer.
+    func rememberedTurns(conversationID: String, before position: Int) async -> [ConversationTurn]
     /// Keeps a finished (or failed) turn. Must return at once: the caller is waiting.
     func record(_ turn: ConversationTurn)
 }

@@ -32,6 +32,12 @@ public struct TranscriptAnchor: Sendable, Equatable {
         self.init(position: fingerprint.position, digest: fingerprint.digest)
     }
 
+    /// The position a turn answering `messages` is anchored at: only turns anchored before it
+    /// can be continued.
+    public static func position(of messages: [ChatMessage]) -> Int {
+        messages.count(where: isConversational)
+    }
+
     /// The earlier turns that `messages` continues, in the order given.
     ///
     /// A turn recorded at the current end of the history (a retry of this very turn) is not

@@ -56,17 +56,19 @@ public final class CallLogConversationStore: ConversationStore {
         wakeUp.yield()
     }
 
-    public func rememberedTurns(conversationID: String) async -> [ConversationTurn] {
+    public func rememberedTurns(conversationID: String, before position: Int) async -> [ConversationTurn] {
         // Pending first, file second: a batch committed in between is then seen twice (harmless,
         // the splice keeps one turn per position) rather than not at all.
         let pending = state.withLock { state in
-            (state.writing + state.queued).filter { $0.conversationID == conversationID && $0.isRemembered }
+            (state.writing + state.queued).filter {
+                $0.conversationID == conversationID && $0.isRemembered && $0.anchor.position < position
+            }
         }
         // Read off Swift's cooperative pool: the read is quick in WAL mode, but it is still a
         // blocking call on a file another process may be checkpointing.
         let stored = await withTaskExecutorPreference(executor) { () -> [ConversationTurn] in
             do {
-                return try log.rememberedTurns(conversationID: conversationID).compactMap(Self.turn(from:))
+                return try log.rememberedTurns(conversationID: conversationID, before: position).compactMap(Self.turn(from:))
             } catch {
                 logger.error("could not read the call log", metadata: ["error": "\(error)"])
                 return []

@@ -25,6 +25,9 @@ struct CallLogTests {
         #expect(turns.map(\.requestID) == ["req-0.0", "req-2.0"])
         #expect(turns[1].internalMessages.contains("tool_call_id"))
         #expect(try reopened.rememberedTurns(conversationID: "call:a").map(\.requestID) == ["req-2.0"])
+        // Anchored at position 1: a history of two messages may continue it, one of one may not.
+        #expect(try reopened.rememberedTurns(conversationID: "call:a", before: 2).map(\.requestID) == ["req-2.0"])
+        #expect(try reopened.rememberedTurns(conversationID: "call:a", before: 1).isEmpty)
         let calls = try reopened.recentCalls(limit: 10)
         #expect(calls.map(\.id) == ["call:a", "call:b"])
         #expect(calls[0].turns == 2)

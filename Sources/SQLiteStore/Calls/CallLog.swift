@@ -76,10 +76,14 @@ public final class CallLog: Sendable {
 
     /// The turns of one conversation that left something for later turns: internal tool rounds
     /// (spliced back) or an identity (who the conversation acts for, failed verifications).
-    public func rememberedTurns(conversationID: String) throws -> [CallTurnRecord] {
+    /// - Parameter position: only turns anchored before it (earlier in the client's transcript)
+    ///   can be continued; the others are never read, so a long-running conversation key (a
+    ///   client that sends the same opening line every time) costs no more than a short one.
+    public func rememberedTurns(conversationID: String, before position: Int = .max) throws -> [CallTurnRecord] {
         try turns(where: """
-            t.call_id = ?1 AND (t.internal_messages <> '[]' OR t.patient_id IS NOT NULL OR t.failed_verifications > 0)
-            """, [v(conversationID)])
+            t.call_id = ?1 AND t.anchor_position < ?2
+            AND (t.internal_messages <> '[]' OR t.patient_id IS NOT NULL OR t.failed_verifications > 0)
+            """, [v(conversationID), v(position)])
     }
 
     /// The most recent conversations first.

@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -483,5 +483,11 @@ enum SchemaMigrations {
         );
         CREATE INDEX reminder_calls_due ON reminder_calls(next_attempt_at_ms) WHERE state = 'waiting';
         CREATE INDEX reminder_calls_appointment ON reminder_calls(appointment_id);
+        """
+
+    /// A turn reads only its conversation's turns anchored earlier in the client's transcript:
+    /// found by position, without visiting the turns recorded at or after this one.
+    private static let v13 = """
+        CREATE INDEX call_turns_position ON call_turns(call_id, anchor_position);
         """
 }
