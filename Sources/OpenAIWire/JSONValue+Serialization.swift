@@ -43,11 +43,20 @@ extension JSONValue {
         // them in bulk rather than byte by byte (the upstream body is serialized every turn).
         value.withUTF8 { bytes in
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
+            var index = 0
+            while index < bytes.count {
+                // Eight bytes at a time while none of them needs escaping (most of a prompt).
+                if index + 8 <= bytes.count,
+                   !Self.needsEscape(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+                let position = index
+                let byte = bytes[position]
+                index += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
-                runStart = index + 1
+                if runStart < position { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position])) }
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
                 case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
@@ -65,4 +74,18 @@ extension JSONValue {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Whether any of the eight bytes is a control character, `"` or `\` (the classic
+    /// "has a byte less than n" and "has a zero byte" word tricks; exact, never a false "no").
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let quoteZero = (quote &- ones) & ~quote & highs
+        let backslashZero = (backslash &- ones) & ~backslash & highs
+        return control | quoteZero | backslashZero != 0
+    }
 }

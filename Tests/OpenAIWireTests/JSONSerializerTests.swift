@@ -19,6 +19,40 @@ struct JSONSerializerTests {
         #expect(value.jsonString == #""q\" b\\ s/ n\n r\r t\t bell\u0007 nul\u0000 us\u001f bs\u0008 ff\u000c del"# + "\u{7F} é🍷\"")
     }
 
+    /// The writer skips eight clean bytes at a time: a character to escape at any offset, in
+    /// any neighbourhood (multi-byte UTF-8, bytes just above and below the thresholds), must
+    /// still come out exactly as one byte at a time would write it.
+    @Test func escapingIsTheSameAtEveryOffsetOfALongString() throws {
+        let special: [String] = ["\"", "\\", "\n", "\u{0}", "\u{1F}", " ", "!", "#", "[", "]", "é", "🍷", "\u{7F}"]
+        for character in special {
+            for offset in 0..<20 {
+                for filler in ["a", "é", "\u{21}", "\u{5D}"] {
+                    let text = String(repeating: filler, count: offset) + character + String(repeating: filler, count: 19 - offset)
+                    let written = JSONValue.string(text).jsonString
+                    #expect(written == Self.reference(text), "\(character) at \(offset) among \(filler)")
+                    #expect(try JSONValue(parsing: written).stringValue == text)
+                }
+            }
+        }
+    }
+
+    /// The escaping rules, one scalar at a time.
+    static func reference(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     @Test func keysAreEscapedLikeStrings() {
         let value: JSONValue = ["line\nbreak \"quoted\"": 1]
         #expect(value.jsonString == #"{"line\nbreak \"quoted\"":1}"#)
