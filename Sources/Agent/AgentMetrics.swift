@@ -1,19 +1,27 @@
 import CoreMetrics
 import Metrics
 import OpenAIWire
+import Reception
 
 /// The agent's metrics, through swift-metrics: the server chooses the backend (Prometheus in
 /// `frontdesk serve`); elsewhere they cost nothing. No label ever carries a caller's number,
 /// name or words: tools are known names, outcomes are codes.
 enum AgentMetrics {
+    private static let firstByte = Timer(label: "frontdesk_upstream_first_byte_seconds")
+    private static let firstToken = Timer(label: "frontdesk_upstream_first_token_seconds")
+
     /// From asking the upstream to its response head (the first streamed round of a turn).
-    static let upstreamFirstByte = Timer(label: "frontdesk_upstream_first_byte_seconds")
+    static func upstreamFirstByte(_ duration: Duration) { firstByte.record(duration) }
+
+    /// From asking the upstream to its first content or tool-call fragment (streamed turns).
+    static func upstreamFirstToken(_ duration: Duration) { firstToken.record(duration) }
     /// Tool rounds a turn took.
     static let toolRounds = Recorder(label: "frontdesk_tool_rounds")
 
     static func rounds(_ count: Int) { toolRounds.record(count) }
 
-    /// FrontDesk's own share of a JSON turn: the whole turn less the waits for the upstream and the tools.
+    /// FrontDesk's own share of a turn less the waits for the upstream and the tools: the whole
+    /// turn on the JSON path (`json`), up to the first words the caller hears when streamed (`sse`).
     static func overhead(_ duration: Duration, path: String) {
         Timer(label: "frontdesk_overhead_seconds", dimensions: [("path", path)]).record(duration)
     }
@@ -27,11 +35,5 @@ enum AgentMetrics {
     /// One tool call: which tool, how it came out (ok or the refusal code), how long it took.
     static func tool(_ name: String, outcome: String, took duration: Duration) {
         Timer(label: "frontdesk_tool_duration_seconds", dimensions: [("tool", name), ("outcome", outcome)]).record(duration)
-    }
-}
-
-extension Timer {
-    func record(_ duration: Duration) {
-        recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

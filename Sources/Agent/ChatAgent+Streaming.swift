@@ -6,12 +6,16 @@ extension ChatAgent {
     /// everything that can fail before any byte is sent (unknown persona, upstream refusal,
     /// timeout) still becomes a proper HTTP error; after that only `AgentStream.run` reports.
     public func stream(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> AgentStream {
+        let started = ContinuousClock.now
         let state = try await prepare(turn, logger: logger)
         let asked = ContinuousClock.now
         let first = try await upstream.stream(
             state.upstreamBody(stream: true), credential: turn.upstreamCredential, deadline: state.deadline, logger: logger)
-        AgentMetrics.upstreamFirstByte.record(ContinuousClock.now - asked)
-        return AgentStream(agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger)
+        let head = ContinuousClock.now - asked
+        AgentMetrics.upstreamFirstByte(head)
+        return AgentStream(
+            agent: self, state: state, first: first, credential: turn.upstreamCredential, logger: logger,
+            firstWord: FirstWordClock(started: started, asked: asked, waited: head))
     }
 }
 
@@ -23,6 +27,7 @@ public struct AgentStream: Sendable {
     let first: UpstreamChunks
     let credential: String?
     let logger: Logger
+    let firstWord: FirstWordClock
 
     /// Relays the turn, calling `emit` for every chunk the client should get, in order.
     /// Awaiting `emit` is the backpressure: a slow client slows the relay, not memory.
@@ -31,8 +36,9 @@ public struct AgentStream: Sendable {
     public func run(_ emit: (ChatCompletionChunk) async throws -> Void) async throws {
         var state = self.state
         var spokenText = ""
+        var firstWord = self.firstWord
         do {
-            let (clientCalls, reason) = try await relay(&state, spokenText: &spokenText) { chunk in
+            let (clientCalls, reason) = try await relay(&state, spokenText: &spokenText, firstWord: &firstWord) { chunk in
                 do { try await emit(chunk) } catch { throw ClientWentAway(underlying: error) }
             }
             agent.conversations?.record(state.conversationTurn(
@@ -61,7 +67,8 @@ public struct AgentStream: Sendable {
 
     /// The relay itself; returns the client tool calls handed back and the finish reason.
     private func relay(
-        _ state: inout TurnState, spokenText: inout String, emit: (ChatCompletionChunk) async throws -> Void
+        _ state: inout TurnState, spokenText: inout String, firstWord: inout FirstWordClock,
+        emit: (ChatCompletionChunk) async throws -> Void
     ) async throws -> ([ToolCall], String) {
         try await emit(state.chunk(.init(role: "assistant", content: "")))
         var usage: Usage?
@@ -72,12 +79,18 @@ public struct AgentStream: Sendable {
             var text = ""
             var finishReason: String?
             do {
-                for try await chunk in chunks {
+                var iterator = chunks.makeAsyncIterator()
+                while true {
+                    let waitStarted = ContinuousClock.now
+                    guard let chunk = try await iterator.next() else { break }
+                    firstWord.waitedOnUpstream(since: waitStarted)
                     if let roundUsage = chunk.usage { usage = (usage ?? Usage()) + roundUsage }
                     if let delta = chunk.delta {
+                        if round == 0, !(delta.content ?? "").isEmpty || !delta.toolCalls.isEmpty { firstWord.upstreamFirstToken() }
                         if let content = delta.content, !content.isEmpty {
                             text += content
                             spokenText += content
+                            firstWord.speaking()
                             try await emit(state.chunk(.init(content: content)))
                         }
                         for call in delta.toolCalls { assembler.add(call) }
@@ -109,17 +122,21 @@ public struct AgentStream: Sendable {
             }
             if round >= agent.configuration.maxToolRounds {
                 logger.warning("tool rounds exhausted", metadata: ["rounds": "\(round)"])
+                firstWord.speaking()
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
             if spokenText.isEmpty, state.channel != "sms", let filler = state.persona.filler {
                 // The caller would otherwise hear silence while the tools run.
+                firstWord.speaking()
                 try await emit(state.chunk(.init(content: filler + " ")))
                 spokenText += filler + " "
             }
             let answer = ChatCompletion(
                 id: state.id, created: state.created, model: state.responseModel, content: text.isEmpty ? nil : text,
                 toolCalls: calls, finishReason: "tool_calls")
+            let toolsStarted = ContinuousClock.now
             await state.runTools(ours, alongside: answer, tools: agent.tools)
+            firstWord.waitedOnTools(since: toolsStarted)
             if !client.isEmpty {
                 try await emitClientCalls(client, state: state, emit: emit)
                 try await finish("tool_calls", usage: usage, state: state, emit: emit)
@@ -128,10 +145,13 @@ public struct AgentStream: Sendable {
             if ContinuousClock.now >= state.deadline {
                 // No time for another round: the caller hears the fallback, not silence.
                 logger.warning("turn deadline reached after a tool round", metadata: ["rounds": "\(round)"])
+                firstWord.speaking()
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
+            let asked = ContinuousClock.now
             chunks = try await agent.upstream.stream(
                 state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
+            firstWord.waitedOnUpstream(since: asked)
             round += 1
         }
     }

@@ -46,7 +46,7 @@ struct ChatCompletionsController: Sendable {
                     defer { metrics.streamClosed() }
                     do {
                         try await stream.run { chunk in
-                            try await writer.write(ByteBuffer(bytes: ServerSentEvent.data(chunk.json)))
+                            try await writer.write(ByteBuffer(bytes: chunk.serverSentEvent))
                         }
                         metrics.succeeded()
                     } catch let error as AgentError {

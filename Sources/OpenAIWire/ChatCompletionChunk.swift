@@ -63,6 +63,32 @@ public struct ChatCompletionChunk: Sendable, Hashable {
             usage: Usage(json: json["usage"]), systemFingerprint: json["system_fingerprint"]?.stringValue)
     }
 
+    /// The chunk as one server-sent event, `data: {…}\n\n`: the bytes `ServerSentEvent.data(json)`
+    /// gives. A chunk of text alone (nearly every chunk of a spoken answer) is written straight
+    /// into the bytes, without building the dictionaries of `json` (which cost a stream most of
+    /// its per-chunk instructions in hashing and sorting keys).
+    public var serverSentEvent: [UInt8] {
+        guard let delta, let content = delta.content, delta.role == nil, delta.refusal == nil, delta.toolCalls.isEmpty,
+              usage == nil, systemFingerprint == nil
+        else { return ServerSentEvent.data(json) }
+        var output: [UInt8] = []
+        output.reserveCapacity(160 + content.utf8.count + id.utf8.count + model.utf8.count)
+        // Keys in sorted order, as `JSONValue.serialized()` writes them.
+        output.append(contentsOf: #"data: {"choices":[{"delta":{"content":"#.utf8)
+        JSONValue.writeString(content, to: &output)
+        output.append(contentsOf: #"},"finish_reason":"#.utf8)
+        if let finishReason { JSONValue.writeString(finishReason, to: &output) } else { output.append(contentsOf: "null".utf8) }
+        output.append(contentsOf: #","index":0,"logprobs":null}],"created":"#.utf8)
+        output.append(contentsOf: String(created).utf8)
+        output.append(contentsOf: #","id":"#.utf8)
+        JSONValue.writeString(id, to: &output)
+        output.append(contentsOf: #","model":"#.utf8)
+        JSONValue.writeString(model, to: &output)
+        output.append(contentsOf: #","object":"chat.completion.chunk"}"#.utf8)
+        output.append(contentsOf: [0x0A, 0x0A])
+        return output
+    }
+
     /// The chunk as OpenAI sends it: a choice carries `delta`, `logprobs: null` and
     /// `finish_reason` (null until the last); the usage chunk has `choices: []`.
     public var json: JSONValue {

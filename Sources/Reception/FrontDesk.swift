@@ -44,6 +44,8 @@ public final class FrontDesk: Sendable {
     /// provider who offers the service, and who asked for nobody in particular, that
     /// provider's slots come first (`preferredProviderID` says so).
     public func findSlots(_ query: AvailabilityQuery, for actor: FrontDeskActor? = nil, now: Date) async throws(FrontDeskError) -> SlotSearch {
+        let started = ContinuousClock.now
+        defer { FrontDeskMetrics.searched(since: started) }
         guard query.providerID == nil, let actor, case .caller = actor, let acting = try await actingPatient(actor),
               let preferred = acting.patient.preferredProviderID
         else {
@@ -95,6 +97,8 @@ public final class FrontDesk: Sendable {
         let key = exactlyOnceKey(operation: "book", patientID: patientID, actor: actor, requestKey: request.requestKey,
                                  canonical: request.canonical)
         let change = actor.change(actingFor: patientID)
+        let transaction = ContinuousClock.now
+        defer { FrontDeskMetrics.transaction("create", since: transaction) }
         let booked = try await attempt {
             if let holdID = request.holdID {
                 return try await store.confirmHold(holdID, patientID: patientID, conversationID: Self.conversation(of: actor),
@@ -122,6 +126,8 @@ public final class FrontDesk: Sendable {
     /// and the system any of the business's. Cancelling a cancelled one returns it unchanged.
     public func cancel(appointmentID: Int64, reason: String?, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
         let owner = try await ownerScope(actor)
+        let transaction = ContinuousClock.now
+        defer { FrontDeskMetrics.transaction("cancel", since: transaction) }
         let cancelled = try await attempt {
             try await store.cancel(appointmentID: appointmentID, patientID: owner, reason: reason,
                                    change: actor.change(actingFor: owner), now: now)
@@ -138,6 +144,8 @@ public final class FrontDesk: Sendable {
         let owner = try await ownerScope(actor)
         let canonical = "appointment:\(appointmentID)|start:\(Int64(newStart.timeIntervalSince1970))|provider:\(providerID ?? "")|location:\(locationID ?? "")"
         let key = exactlyOnceKey(operation: "reschedule", patientID: owner, actor: actor, requestKey: requestKey, canonical: canonical)
+        let transaction = ContinuousClock.now
+        defer { FrontDeskMetrics.transaction("reschedule", since: transaction) }
         let moved = try await attempt {
             try await store.reschedule(appointmentID: appointmentID, patientID: owner, to: newStart, providerID: providerID,
                                        locationID: locationID, idempotencyKey: key, change: actor.change(actingFor: owner), now: now)
@@ -154,6 +162,8 @@ public final class FrontDesk: Sendable {
     /// the phone). Confirming twice changes nothing.
     public func confirm(appointmentID: Int64, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
         let owner = try await ownerScope(actor)
+        let transaction = ContinuousClock.now
+        defer { FrontDeskMetrics.transaction("confirm", since: transaction) }
         let confirmed = try await attempt {
             try await store.confirmAppointment(appointmentID: appointmentID, patientID: owner, change: actor.change(actingFor: owner), now: now)
         }

@@ -19,4 +19,21 @@ enum FrontDeskMetrics {
     static func changed(_ action: String, by actor: FrontDeskActor) {
         Counter(label: "frontdesk_bookings_total", dimensions: [("action", action), ("channel", actor.change(actingFor: nil).channel)]).increment()
     }
+
+    /// One availability search (the voice tool's, the API's, the console's), start to result.
+    static func searched(since started: ContinuousClock.Instant) {
+        Timer(label: "frontdesk_availability_search_seconds").record(ContinuousClock.now - started)
+    }
+
+    /// One booking transaction (create, cancel, reschedule, confirm), committed or refused.
+    static func transaction(_ action: String, since started: ContinuousClock.Instant) {
+        Timer(label: "frontdesk_booking_transaction_seconds", dimensions: [("action", action)]).record(ContinuousClock.now - started)
+    }
+}
+
+extension Timer {
+    /// A `Duration` recorded as the nanoseconds swift-metrics takes (for every layer's timers).
+    public func record(_ duration: Duration) {
+        recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
 }

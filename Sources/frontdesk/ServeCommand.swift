@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         // Every metric of the process goes to one Prometheus registry, which /metrics renders.
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.frontDesk(registry: registry))
         let app = buildApplication(services: services, logger: logger, metrics: registry)
         try await app.runService()
     }

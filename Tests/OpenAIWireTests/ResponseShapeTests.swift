@@ -74,6 +74,23 @@ struct ResponseShapeTests {
             id: "chatcmpl-fd-9", created: 1_750_345_690, model: "frontdesk-receptionist", delta: delta, finishReason: finish, usage: usage)
     }
 
+    /// The direct writer of text chunks must give exactly the bytes of the general one, and
+    /// every other chunk must take the general one.
+    @Test(arguments: [
+        ChatCompletionChunk(id: "chatcmpl-1", created: 1_790_000_000, model: "gpt-4o-mini", delta: .init(content: "Hello ")),
+        ChatCompletionChunk(id: "chatcmpl-1", created: 0, model: "m", delta: .init(content: "q\" \\ \n é🍷 \u{1}"), finishReason: "stop"),
+        ChatCompletionChunk(id: "id \"x\"", created: -1, model: "frontdesk/dental_office", delta: .init(content: "")),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: .init(role: "assistant", content: "")),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: .init(content: "a", refusal: "no")),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: .init(content: "a", toolCalls: [.init(index: 0, id: "call_1", name: "f")])),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: .init(content: "a"), systemFingerprint: "fp"),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: .init(), finishReason: "tool_calls"),
+        ChatCompletionChunk(id: "c", created: 1, model: "m", delta: nil, usage: Usage(promptTokens: 3, completionTokens: 4)),
+    ])
+    func aChunkAsAnEventIsItsJSONFramed(_ chunk: ChatCompletionChunk) {
+        #expect(chunk.serverSentEvent == ServerSentEvent.data(chunk.json))
+    }
+
     @Test func roleChunkHasNullContentAndNullFinishReason() {
         #expect(Self.chunk(.init(role: "assistant")).json.jsonString == #"""
             {"choices":[{"delta":{"content":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1750345690,"id":"chatcmpl-fd-9","model":"frontdesk-receptionist","object":"chat.completion.chunk"}

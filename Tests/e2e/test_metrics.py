@@ -71,6 +71,13 @@ def test_metrics_need_their_own_token_and_move_with_a_booking_by_voice(start_fro
                 and sample(text, "frontdesk_booking_conflicts_total") >= 1
                 and sample(text, "frontdesk_requests_total", persona="dental_office", stream="true", status="ok") == 1
                 and sample(text, "frontdesk_upstream_first_byte_seconds_count") >= 1
+                and sample(text, "frontdesk_upstream_first_token_seconds_count") == 1
+                # the streamed turn's own share up to the first words (here: the filler)
+                and sample(text, "frontdesk_overhead_seconds_count", path="sse") == 1
+                # the API's availability search (the voice turn searched nothing), and the
+                # booking's transaction and the refused one
+                and sample(text, "frontdesk_availability_search_seconds_count") >= 1
+                and sample(text, "frontdesk_booking_transaction_seconds_count", action="create") == 2
                 and sample(text, "frontdesk_tool_rounds_count") >= 1)
         return text if done else None
 
@@ -81,6 +88,8 @@ def test_metrics_need_their_own_token_and_move_with_a_booking_by_voice(start_fro
     after = wait_until(lambda: (lambda t: t if sample(t, "frontdesk_overhead_seconds_count", path="json") == 1 else None)(
         metrics_text(server).text), "the overhead of a JSON turn", 5)
     assert sample(before, "frontdesk_bookings_total", action="created", channel="voice") == 0
+    # FrontDesk's own share is measured in microseconds: its histogram has buckets that fine
+    assert 'frontdesk_overhead_seconds_bucket{path="json",le="0.00025"}' in after, after[:3000]
     # Hummingbird's own HTTP metrics are there too
     assert "hb_requests" in after or "http_server_request_duration" in after, after[:2000]
     # and no label carries a phone number, a name or the caller's words

@@ -1,0 +1,42 @@
+/// Times a streamed turn up to the first words the caller hears, for the metrics: how long
+/// the upstream took to its first token, and FrontDesk's own share of the wait for the first
+/// words (everything but waiting for the upstream and the tools), the streamed counterpart of
+/// the JSON path's overhead. Each is recorded once per turn.
+struct FirstWordClock: Sendable {
+    let started: ContinuousClock.Instant
+    /// When the first upstream round was asked for.
+    let asked: ContinuousClock.Instant
+    /// Time spent waiting for the upstream and the tools so far.
+    var waited: Duration
+    private var tokenSeen = false
+    private var spoken = false
+
+    init(started: ContinuousClock.Instant, asked: ContinuousClock.Instant, waited: Duration) {
+        self.started = started
+        self.asked = asked
+        self.waited = waited
+    }
+
+    mutating func waitedOnUpstream(since instant: ContinuousClock.Instant) {
+        guard !spoken else { return }
+        waited += ContinuousClock.now - instant
+    }
+
+    mutating func waitedOnTools(since instant: ContinuousClock.Instant) {
+        waitedOnUpstream(since: instant)
+    }
+
+    /// The first round's first content or tool-call fragment has arrived.
+    mutating func upstreamFirstToken() {
+        guard !tokenSeen else { return }
+        tokenSeen = true
+        AgentMetrics.upstreamFirstToken(ContinuousClock.now - asked)
+    }
+
+    /// The caller is about to hear the turn's first words.
+    mutating func speaking() {
+        guard !spoken else { return }
+        spoken = true
+        AgentMetrics.overhead(ContinuousClock.now - started - waited, path: "sse")
+    }
+}
