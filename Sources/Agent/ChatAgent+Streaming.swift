@@ -93,7 +93,15 @@ public struct AgentStream: Sendable {
                             firstWord.speaking()
                             try await emit(state.chunk(.init(content: content)))
                         }
-                        for call in delta.toolCalls { assembler.add(call) }
+                        for call in delta.toolCalls {
+                            assembler.add(call)
+                            // The caller would otherwise hear silence while the model writes the
+                            // call's arguments and the tools run: speak the filler as soon as
+                            // one of our tools is named, not after the round.
+                            if let name = call.name, !state.clientToolNames.contains(name) {
+                                try await sayFiller(state: state, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
+                            }
+                        }
                     }
                     if let reason = chunk.finishReason { finishReason = reason }
                 }
@@ -125,12 +133,8 @@ public struct AgentStream: Sendable {
                 firstWord.speaking()
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
-            if spokenText.isEmpty, state.channel != "sms", let filler = state.persona.filler {
-                // The caller would otherwise hear silence while the tools run.
-                firstWord.speaking()
-                try await emit(state.chunk(.init(content: filler + " ")))
-                spokenText += filler + " "
-            }
+            // When the call's name came in no fragment of its own (or the model spoke first), now.
+            try await sayFiller(state: state, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
             let answer = ChatCompletion(
                 id: state.id, created: state.created, model: state.responseModel, content: text.isEmpty ? nil : text,
                 toolCalls: calls, finishReason: "tool_calls")
@@ -154,6 +158,16 @@ public struct AgentStream: Sendable {
             firstWord.waitedOnUpstream(since: asked)
             round += 1
         }
+    }
+
+    /// The persona's filler, once, and only before anything else was said (texts get none).
+    private func sayFiller(
+        state: TurnState, spokenText: inout String, firstWord: inout FirstWordClock, emit: (ChatCompletionChunk) async throws -> Void
+    ) async throws {
+        guard spokenText.isEmpty, state.channel != "sms", let filler = state.persona.filler else { return }
+        firstWord.speaking()
+        spokenText += filler + " "
+        try await emit(state.chunk(.init(content: filler + " ")))
     }
 
     /// Ends the turn with the persona's fallback (out of rounds or out of time).

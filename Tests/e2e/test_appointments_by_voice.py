@@ -220,3 +220,27 @@ def test_frontdesk_calls_lists_and_shows_the_conversation(server, client, fake):
     assert "tool call: find_available_slots" in shown
     assert "result:    {" in shown
     assert "assistant: " in shown and "Mornings are open." in shown
+
+
+def test_the_filler_is_spoken_as_soon_as_the_model_names_one_of_our_tools(server, client, fake):
+    # The FAKE model names find_available_slots, then stalls in the middle of the call's
+    # arguments: the caller must already hear the filler, not silence until the round ends.
+    role = {"index": 0, "delta": {"role": "assistant", "content": None}, "logprobs": None, "finish_reason": None}
+    named = {"index": 0, "delta": {"tool_calls": [{"index": 0, "id": "call_slow", "type": "function",
+                                                    "function": {"name": "find_available_slots", "arguments": ""}}]},
+             "logprobs": None, "finish_reason": None}
+    half = {"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\"service_id\": \"clea"}}]},
+            "logprobs": None, "finish_reason": None}
+    pieces = [f"data: {json.dumps({'id': 'c', 'object': 'chat.completion.chunk', 'created': 1, 'model': 'm', 'choices': [c]})}\n\n"
+              for c in (role, named, half)]
+    fake.script({"type": "raw", "pieces": pieces, "stall": True})
+    stream = client.with_options(timeout=10, max_retries=0).chat.completions.create(
+        model=MODEL, messages=[{"role": "user", "content": "Any cleaning next week?"}], stream=True,
+        extra_body={"extra_metadata": {"telnyx_end_user_target": EMILY, "telnyx_conversation_id": "filler-early-1"}})
+    heard = ""
+    for chunk in stream:
+        heard += (chunk.choices[0].delta.content or "") if chunk.choices else ""
+        if heard:
+            break
+    stream.close()
+    assert heard == "One moment while I check the schedule. ", heard
