@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Measures what FrontDesk costs, side by side with the mock upstream alone and with LiteLLM.
+# Measures what FrontDesk costs, side by side with the mock upstream alone, with a plain reverse
+# proxy (Debian's nginx: what one extra HTTP hop costs here) and with LiteLLM.
 #
 #   scripts/bench.sh            full run (about 10 minutes after the build)
 #   scripts/bench.sh --quick    shorter windows and fewer samples (under 2 minutes after the build)
 #   scripts/bench.sh --skip-build   use the release binaries already built
 #
 # Builds FrontDesk, the scripted fake upstream and the frontdesk-bench load client in release
-# mode, installs LiteLLM's proxy into .build-bench-venv/ (git-ignored), starts all three on
-# loopback, runs: 1. overhead (JSON and SSE, at fixed rates and at concurrency 1, interleaved),
-# 2. a tool turn, 3. calendar search and booking on a generated calendar, 4. 1,000 concurrent
-# streams; then prints one Markdown table and writes bench-results.json.
+# mode, installs LiteLLM's proxy into .build-bench-venv/ (git-ignored) and nginx-light from
+# Debian, starts them on loopback, runs: 1. overhead (JSON and SSE, at fixed rates and at
+# concurrency 1, interleaved), 2. a tool turn (FrontDesk's share, and the first spoken byte),
+# 3. calendar search and booking on a generated calendar, 4. 5,000 concurrent streams (1,000
+# in quick mode); reads FrontDesk's own /metrics around phases 1 and 2 as a cross-check; then
+# prints one Markdown table and writes bench-results.json.
 # It measures; it does not judge: it exits 0 when a target is missed. Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +24,7 @@ for arg in "$@"; do
     case "$arg" in
         --quick) quick=true ;;
         --skip-build) skip_build=true ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -30,7 +33,7 @@ say() { printf '\n== %s\n' "$*" >&2; }
 started_at=$(date +%s)
 
 # --- Dependencies ------------------------------------------------------------------------
-bash scripts/ensure-deps.sh
+bash scripts/ensure-deps.sh --bench
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is required (for LiteLLM and the report)" >&2; exit 1; }
 
 # LiteLLM goes into its own virtualenv so it cannot disturb the packages the e2e tests use.
@@ -69,10 +72,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1,000 streams need ~3,000 sockets across the processes.
+# 5,000 streams need ~15,000 sockets across the processes (client, FrontDesk both ways, fake).
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4096 ]; then
-    echo "bench: open-file limit is $(ulimit -n); the 1,000-stream phase will likely report errors" >&2
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 16000 ]; then
+    echo "bench: open-file limit is $(ulimit -n); the streams phase will likely report errors" >&2
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -106,14 +109,62 @@ curl -fsS -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"record_
 # One client key for every path: FrontDesk trusts X-FrontDesk-Caller only on an authenticated
 # request, and LiteLLM refuses to start without a master key. Both check it on every request.
 api_key="sk-bench-$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
+# FrontDesk's own /metrics, read around phases as a cross-check of the external figures.
+metrics_token="bench-metrics-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
 fd_port=$(free_port)
 "${clean_env[@]}" HOST=127.0.0.1 PORT="$fd_port" DATABASE_PATH="$run/frontdesk.sqlite" PERSONAS_DIR="$repo/personas" \
     UPSTREAM_BASE_URL="$fake/v1" UPSTREAM_API_KEY=sk-bench-upstream UPSTREAM_MODEL=scripted-model \
-    FRONTDESK_API_KEYS="$api_key" LOG_LEVEL=notice \
+    FRONTDESK_API_KEYS="$api_key" LOG_LEVEL=notice METRICS_TOKEN="$metrics_token" \
     "$bin/frontdesk" serve --env production >"$run/frontdesk.log" 2>&1 &
 fd_pid=$!
 pids+=($fd_pid)
 wait_http "http://127.0.0.1:$fd_port/health" 60 "$fd_pid" || { echo "bench: FrontDesk did not start" >&2; tail -20 "$run/frontdesk.log" >&2; exit 1; }
+
+# nginx: proxy_pass to the same fake with keep-alive and no buffering, as in front of any
+# streaming API. One worker per core, logging off: the cost of one extra hop, nothing more.
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+nginx_ok=false
+if [ -x "$nginx_bin" ]; then
+    ng_port=$(free_port)
+    mkdir -p "$run/nginx"
+    cat >"$run/nginx.conf" <<EOF
+worker_processes auto;
+pid $run/nginx/nginx.pid;
+error_log $run/nginx/error.log warn;
+daemon off;
+events { worker_connections 16384; }
+http {
+    access_log off;
+    client_body_temp_path $run/nginx/body;
+    proxy_temp_path $run/nginx/proxy;
+    fastcgi_temp_path $run/nginx/fastcgi;
+    uwsgi_temp_path $run/nginx/uwsgi;
+    scgi_temp_path $run/nginx/scgi;
+    upstream fake { server 127.0.0.1:$fake_port; keepalive 128; }
+    server {
+        listen 127.0.0.1:$ng_port;
+        location / {
+            proxy_pass http://fake;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+            proxy_request_buffering off;
+        }
+    }
+}
+EOF
+    "$nginx_bin" -p "$run/nginx" -c "$run/nginx.conf" -e "$run/nginx/error.log" >"$run/nginx.log" 2>&1 &
+    ng_pid=$!
+    pids+=($ng_pid)
+    if wait_http "http://127.0.0.1:$ng_port/v1/models" 20 "$ng_pid"; then
+        nginx_ok=true
+    else
+        echo "bench: nginx did not start; its rows will be empty" >&2
+        tail -n 5 "$run/nginx.log" "$run/nginx/error.log" >&2 || true
+    fi
+else
+    echo "bench: nginx is not installed (scripts/ensure-deps.sh --bench); its rows will be empty" >&2
+fi
 
 ll_port=$(free_port)
 litellm_workers=${BENCH_LITELLM_WORKERS:-1}
@@ -156,16 +207,19 @@ fi
 # --- Phase settings ------------------------------------------------------------------------
 if $quick; then
     overhead_args=(--rates 100,1000 --window-seconds 1 --rounds 1 --serial-seconds 1 --warmup-seconds 0.5 --saturation-seconds 1 --drain-seconds 3)
-    turns=100; streams_args=(--count 1000 --ramp-seconds 2 --chunk-delay-ms 50 --words 80)
+    turns=100; spoken_turns=50; streams_args=(--count 1000 --ramp-seconds 3 --chunk-delay-ms 500 --words 20)
     calendar_args=(--queries 500 --booking-seconds 2)
 else
     overhead_args=(--rates 100,500,1000 --window-seconds 3 --rounds 2 --serial-seconds 3 --warmup-seconds 2 --saturation-seconds 3 --drain-seconds 5)
-    turns=1000; streams_args=(--count 1000 --ramp-seconds 3 --chunk-delay-ms 100 --words 120)
+    # 5,000 streams, each relaying a word a second for ≈ 30 s: all open at once from the end of
+    # the 10 s ramp for ≈ 20 s, which is when CPU per 1,000 open streams is read.
+    turns=1000; spoken_turns=300; streams_args=(--count 5000 --ramp-seconds 10 --chunk-delay-ms 1000 --words 30)
     calendar_args=(--queries 5000 --booking-seconds 10)
 fi
 headers=(--header "Authorization: Bearer $api_key" --header "X-FrontDesk-Caller: +12125550101")
 targets=(--target "direct=$fake/v1/chat/completions" --target "frontdesk=http://127.0.0.1:$fd_port/v1/chat/completions")
 $litellm_ok && targets+=(--target "litellm=http://127.0.0.1:$ll_port/v1/chat/completions")
+$nginx_ok && targets+=(--target "nginx=http://127.0.0.1:$ng_port/v1/chat/completions")
 
 # A failing phase leaves its rows empty; the others still run.
 phase() {
@@ -175,20 +229,35 @@ phase() {
 }
 
 quiet=(--quiet-pid "${pids[0]}" --quiet-pid "$fd_pid")
+if $nginx_ok; then
+    for pid in "$ng_pid" $(pgrep -P "$ng_pid" || true); do quiet+=(--quiet-pid "$pid"); done
+fi
+
+# FrontDesk's own metrics, saved before and after a phase (the report takes the difference).
+save_metrics() {
+    curl -fsS --max-time 10 -H "Authorization: Bearer $metrics_token" "http://127.0.0.1:$fd_port/metrics" >"$run/metrics-$1.txt" \
+        || echo "bench: could not read FrontDesk's /metrics ($1)" >&2
+}
 if $litellm_ok; then
     # With several workers, uvicorn runs them as child processes.
     for pid in "$ll_pid" $(pgrep -P "$ll_pid" || true); do quiet+=(--quiet-pid "$pid"); done
 fi
-phase "1. overhead: direct vs FrontDesk vs LiteLLM, JSON and SSE" \
+save_metrics overhead-before
+phase "1. overhead: direct vs FrontDesk vs nginx vs LiteLLM, JSON and SSE" \
     "$bin/frontdesk-bench" overhead "${targets[@]}" "${headers[@]}" "${quiet[@]}" "${overhead_args[@]}" --out "$run/overhead.json"
+save_metrics overhead-after
 
-# LiteLLM is done: stop it so it does not share the machine with the remaining phases.
-kill "$ll_pid" 2>/dev/null || true
-wait "$ll_pid" 2>/dev/null || true
+# LiteLLM and nginx are done: stop them so they do not share the machine with the remaining phases.
+for pid in "$ll_pid" ${ng_pid:-}; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+done
 
 phase "2. tool turn: find_available_slots, then text" \
     "$bin/frontdesk-bench" tool-turn --url "http://127.0.0.1:$fd_port/v1/chat/completions" --upstream-control "$fake" \
+    --upstream-url "$fake/v1/chat/completions" --spoken-turns "$spoken_turns" \
     --turns "$turns" "${headers[@]}" --out "$run/tool-turn.json"
+save_metrics tool-turn-after
 
 phase "4. scale: concurrent SSE streams through FrontDesk" \
     "$bin/frontdesk-bench" streams --url "http://127.0.0.1:$fd_port/v1/chat/completions" --pid "$fd_pid" \

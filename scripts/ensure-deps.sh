@@ -4,6 +4,8 @@
 #   scripts/ensure-deps.sh            system packages for building and running (Debian/Ubuntu)
 #   scripts/ensure-deps.sh --python   also the Python packages of the end-to-end tests, and Debian's
 #                                     chromium that the console's browser tests drive with Playwright
+#   scripts/ensure-deps.sh --bench    also Debian's nginx, the plain reverse proxy scripts/bench.sh
+#                                     measures as the floor (never started as a service)
 #
 # Idempotent and silent when everything is present. Needs root, or sudo when not root.
 # Swift itself is expected on PATH (e.g. /opt/swift/usr/bin); this script does not install it.
@@ -11,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_python=false
+want_bench=false
 for arg in "$@"; do
     case "$arg" in
         --python) want_python=true ;;
-        -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --bench) want_bench=true ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "ensure-deps: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -65,6 +69,19 @@ if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     if [ ${#missing[@]} -gt 0 ]; then
         echo "ensure-deps: installing ${missing[*]}"
         apt_install "${missing[@]}"
+    fi
+    # nginx-light's install would start nginx as a service on port 80: a policy-rc.d that
+    # refuses (exit 101) keeps it stopped; the benchmark starts its own with its own config.
+    if $want_bench && ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+        echo "ensure-deps: installing nginx-light (for the benchmark; not started)"
+        policy_added=false
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+            as_root chmod +x /usr/sbin/policy-rc.d
+            policy_added=true
+        fi
+        apt_install nginx-light || true
+        if $policy_added; then as_root rm -f /usr/sbin/policy-rc.d; fi
     fi
 else
     # Not Debian-like: say what is needed instead of guessing a package manager.

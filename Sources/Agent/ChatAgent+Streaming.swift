@@ -190,6 +190,7 @@ public struct AgentStream: Sendable {
     }
 
     private func finish(_ reason: String, usage: Usage?, state: TurnState, emit: (ChatCompletionChunk) async throws -> Void) async throws {
+        if let usage { AgentMetrics.tokens(usage, model: state.upstreamModel) }
         try await emit(state.chunk(.init(), finishReason: reason))
         if state.request.includeUsage {
             try await emit(state.chunk(nil, usage: usage ?? Usage()))

@@ -5,12 +5,16 @@ import Synchronization
 
 /// Owns libcurl's multi handle and the one thread that drives every transfer on it.
 ///
-/// No thread per request: all transfers share this thread, which sleeps in `curl_multi_poll`
-/// until a socket is ready, a curl timer or one of our first-byte deadlines is due, or
-/// `curl_multi_wakeup` signals new commands. Other threads never touch the multi handle or a
-/// live easy handle; they enqueue commands (add, remove, resume) under a lock and wake the thread.
-/// Because the multi handle owns the connection cache, finished transfers leave their
-/// connections open for the next request to the same host.
+/// No thread per request: all transfers share this thread, which sleeps in `epoll_wait` until
+/// a socket is ready, curl's timer or one of our first-byte deadlines is due, or the eventfd
+/// signals new commands. curl's socket interface (`curl_multi_socket_action`) tells the thread
+/// which sockets to watch and is told which one is ready, so the work per event does not grow
+/// with the number of open streams: `curl_multi_perform` with `curl_multi_poll` polled every
+/// socket and visited every transfer on each wakeup, which with a thousand streams cost most
+/// of a core. Other threads never touch the multi handle or a live easy handle; they enqueue
+/// commands (add, remove, resume) under a lock and wake the thread. Because the multi handle
+/// owns the connection cache, finished transfers leave their connections open for the next
+/// request to the same host.
 final class CurlMultiDriver: Sendable {
     private enum Command {
         case add(CurlTransfer)
@@ -28,6 +32,7 @@ final class CurlMultiDriver: Sendable {
     }
 
     private let multi: MultiHandle
+    private let sockets: SocketEvents
     private let inbox = Mutex(Inbox())
     private let logger: Logger
     private let threadsStarted = Atomic<Int>(0)
@@ -44,9 +49,27 @@ final class CurlMultiDriver: Sendable {
         guard CurlGlobal.isInitialized, let raw = curl_multi_init() else {
             throw .unreachable(description: "libcurl could not create a multi handle")
         }
+        guard let sockets = SocketEvents() else {
+            curl_multi_cleanup(raw)
+            throw .unreachable(description: "could not create the upstream driver's epoll or eventfd descriptors")
+        }
         multi = MultiHandle(raw: raw)
+        self.sockets = sockets
         self.logger = logger
         _ = fd_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, max(1, maxCachedConnections))
+        let context = Unmanaged.passUnretained(sockets).toOpaque()
+        _ = fd_multi_setopt_socketfunction(raw) { _, socket, what, context, _ in
+            guard let context else { return -1 }
+            Unmanaged<SocketEvents>.fromOpaque(context).takeUnretainedValue().watch(socket, what: what)
+            return 0
+        }
+        _ = fd_multi_setopt_ptr(raw, CURLMOPT_SOCKETDATA, context)
+        _ = fd_multi_setopt_timerfunction(raw) { _, milliseconds, context in
+            guard let context else { return -1 }
+            Unmanaged<SocketEvents>.fromOpaque(context).takeUnretainedValue().setTimer(milliseconds: milliseconds)
+            return 0
+        }
+        _ = fd_multi_setopt_ptr(raw, CURLMOPT_TIMERDATA, context)
     }
 
     /// Starts the driver thread. Called once, right after `init`.
@@ -88,17 +111,17 @@ final class CurlMultiDriver: Sendable {
         inbox.withLock { inbox in
             guard !inbox.isShutDown else { return }
             inbox.isShutDown = true
-            curl_multi_wakeup(multi.raw)
+            sockets.wake()
         }
     }
 
-    /// Waking under the lock is what makes `curl_multi_wakeup` safe: the thread cleans the multi
-    /// handle up only after it has seen `isShutDown` under the same lock, and nobody wakes it after.
+    /// Waking under the lock is what makes `wake` safe: the thread closes the eventfd only after
+    /// it has seen `isShutDown` under the same lock, and nobody wakes it after.
     private func enqueue(_ command: Command) -> Bool {
         inbox.withLock { inbox in
             guard !inbox.isShutDown else { return false }
             inbox.commands.append(command)
-            curl_multi_wakeup(multi.raw)
+            sockets.wake()
             return true
         }
     }
@@ -124,8 +147,12 @@ final class CurlMultiDriver: Sendable {
             }
             if isShutDown { break }
 
+            // curl's own timer: timeouts, connects, and the "run now" of an added or resumed transfer.
             var running: Int32 = 0
-            _ = curl_multi_perform(multi.raw, &running)
+            if sockets.timerIsDue(clock.now) {
+                sockets.clearTimer()
+                _ = curl_multi_socket_action(multi.raw, fd_socket_timeout(), 0, &running)
+            }
             collectCompletions(&active)
             // Deadlines are checked every few milliseconds while transfers are active, not on
             // every socket event: with a thousand streams the scan would cost more than the I/O.
@@ -140,11 +167,16 @@ final class CurlMultiDriver: Sendable {
             inFlight.store(active.count, ordering: .relaxed)
 
             var timeout = Self.idlePollMilliseconds
-            if let nextDeadline {
-                let remaining = clock.now.duration(to: nextDeadline).wholeMilliseconds
-                timeout = Int32(clamping: max(0, min(remaining, Int(timeout))))
+            for due in [nextDeadline, sockets.timer].compactMap({ $0 }) {
+                // Rounded up: waking a moment early would only spin until the deadline.
+                let remaining = clock.now.duration(to: due)
+                let milliseconds = remaining <= .zero ? 0 : remaining.wholeMilliseconds
+                timeout = Int32(clamping: min(milliseconds, Int(timeout)))
             }
-            _ = curl_multi_poll(multi.raw, nil, 0, timeout, nil)
+            for (socket, events) in sockets.wait(timeoutMilliseconds: timeout) {
+                _ = curl_multi_socket_action(multi.raw, socket, events, &running)
+            }
+            collectCompletions(&active)
         }
         for (_, transfer) in active {
             curl_multi_remove_handle(multi.raw, transfer.easy.raw)
@@ -153,6 +185,7 @@ final class CurlMultiDriver: Sendable {
         active.removeAll()
         inFlight.store(0, ordering: .relaxed)
         curl_multi_cleanup(multi.raw)
+        sockets.close()
         threadRunning.store(false, ordering: .releasing)
         logger.debug("upstream driver thread stopped")
     }
@@ -222,5 +255,93 @@ final class CurlMultiDriver: Sendable {
             }
         }
         return earliest
+    }
+}
+
+/// The sockets curl asked the driver to watch, in an epoll set, and curl's timer; plus the
+/// eventfd that wakes the driver for commands.
+///
+/// Confined to the driver thread (curl calls `watch` and `setTimer` from inside
+/// `curl_multi_socket_action` and `curl_multi_add_handle`, which only that thread calls), except
+/// `wake`, a write to the eventfd, which any thread may do while the driver is not shut down.
+private final class SocketEvents: @unchecked Sendable {
+    private let epoll: Int32
+    private let eventFD: Int32
+    private var watched = Set<Int32>()
+    /// When curl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`; nil: no timer.
+    private(set) var timer: ContinuousClock.Instant?
+    private var readyFDs = [Int32](repeating: 0, count: 256)
+    private var readyEvents = [UInt32](repeating: 0, count: 256)
+
+    init?() {
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        eventFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard epoll >= 0, eventFD >= 0, fd_epoll_set(epoll, EPOLL_CTL_ADD, eventFD, fd_epollin()) == 0 else {
+            if epoll >= 0 { Glibc.close(epoll) }
+            if eventFD >= 0 { Glibc.close(eventFD) }
+            return nil
+        }
+    }
+
+    func close() {
+        Glibc.close(epoll)
+        Glibc.close(eventFD)
+    }
+
+    func wake() {
+        var one: UInt64 = 1
+        _ = withUnsafeBytes(of: &one) { Glibc.write(eventFD, $0.baseAddress, 8) }
+    }
+
+    /// curl's socket callback: what to watch on `socket` (or to stop watching it).
+    func watch(_ socket: Int32, what: Int32) {
+        if what == CURL_POLL_REMOVE {
+            // The socket may already be closed, which took it out of the set: that is fine.
+            _ = fd_epoll_set(epoll, EPOLL_CTL_DEL, socket, 0)
+            watched.remove(socket)
+            return
+        }
+        var events: UInt32 = 0
+        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= fd_epollin() }
+        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= fd_epollout() }
+        // A number curl closed without telling us may come back as a new socket: fall back
+        // from MOD to ADD and from ADD to MOD rather than trust the bookkeeping.
+        let first = watched.contains(socket) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD
+        if fd_epoll_set(epoll, first, socket, events) != 0 {
+            _ = fd_epoll_set(epoll, first == EPOLL_CTL_ADD ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, events)
+        }
+        watched.insert(socket)
+    }
+
+    /// curl's timer callback: -1 removes the timer, 0 means as soon as possible.
+    func setTimer(milliseconds: Int) {
+        timer = milliseconds < 0 ? nil : ContinuousClock.now + .milliseconds(milliseconds)
+    }
+
+    func timerIsDue(_ now: ContinuousClock.Instant) -> Bool { timer.map { $0 <= now } ?? false }
+
+    func clearTimer() { timer = nil }
+
+    /// Waits for ready sockets; returns each with the `CURL_CSELECT_*` bits for curl. The
+    /// eventfd is drained here and not returned.
+    func wait(timeoutMilliseconds: Int32) -> [(Int32, Int32)] {
+        let count = fd_epoll_wait(epoll, &readyFDs, &readyEvents, Int32(readyFDs.count), timeoutMilliseconds)
+        guard count > 0 else { return [] }
+        var ready: [(Int32, Int32)] = []
+        ready.reserveCapacity(Int(count))
+        for index in 0..<Int(count) {
+            let fd = readyFDs[index], events = readyEvents[index]
+            if fd == eventFD {
+                var value: UInt64 = 0
+                _ = withUnsafeMutableBytes(of: &value) { Glibc.read(eventFD, $0.baseAddress, 8) }
+                continue
+            }
+            var select: Int32 = 0
+            if events & fd_epollin() != 0 { select |= CURL_CSELECT_IN }
+            if events & fd_epollout() != 0 { select |= CURL_CSELECT_OUT }
+            if events & fd_epollerr() != 0 { select |= CURL_CSELECT_ERR }
+            ready.append((fd, select))
+        }
+        return ready
     }
 }

@@ -29,7 +29,8 @@ struct RequestTiming: Sendable {
     var total: Int64
     /// Until the response head (status line and headers) was parsed.
     var firstByte: Int64
-    /// Until the first SSE event whose `choices[0].delta.content` is non-empty; -1 for JSON.
+    /// Until the first SSE event whose `choices[0].delta` has content or a tool-call fragment
+    /// (the first token, whichever it is); -1 for JSON.
     var firstDelta: Int64
 }
 
@@ -191,18 +192,21 @@ final class BenchConnection: ChannelInboundHandler, @unchecked Sendable {
 
     private static let dataPrefix = Array("data:".utf8)
     private static let contentKey = Array("\"content\"".utf8)
+    private static let toolCallsKey = Array("\"tool_calls\"".utf8)
 
-    /// True for `data: {…"choices":[{"delta":{"content":"<non-empty>"…`.
+    /// True for `data: {…"choices":[{"delta":{"content":"<non-empty>"…` or a delta with
+    /// `tool_calls` (a model's first token may be a tool call's).
     static func isContentDelta(_ line: some Collection<UInt8>) -> Bool {
         guard line.starts(with: dataPrefix) else { return false }
-        let payload = line.dropFirst(dataPrefix.count)
-        // Cheap pre-filter: only events mentioning "content" are parsed.
-        guard Array(payload).firstRange(of: contentKey) != nil else { return false }
+        let payload = Array(line.dropFirst(dataPrefix.count))
+        // Cheap pre-filter: only events mentioning "content" or "tool_calls" are parsed.
+        guard payload.firstRange(of: contentKey) != nil || payload.firstRange(of: toolCallsKey) != nil else { return false }
         guard let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
               let choices = object["choices"] as? [[String: Any]], let first = choices.first,
-              let delta = first["delta"] as? [String: Any], let content = delta["content"] as? String
+              let delta = first["delta"] as? [String: Any]
         else { return false }
-        return !content.isEmpty
+        if let calls = delta["tool_calls"] as? [Any], !calls.isEmpty { return true }
+        return !((delta["content"] as? String) ?? "").isEmpty
     }
 
     /// Whether the response is what a client would accept: 200, and for SSE a content delta and

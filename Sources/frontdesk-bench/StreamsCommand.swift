@@ -58,6 +58,16 @@ struct StreamsCommand: AsyncParsableCommand {
         var firstDelta: Percentiles?
         var chunkDelayMs: Int
         var words: Int
+        /// FrontDesk's CPU time over a window in which every stream was open (after the ramp,
+        /// before the first ended), as a share of one core; nil when the streams are too short
+        /// for such a window.
+        var plateauCPU: PlateauCPU?
+    }
+
+    struct PlateauCPU: Codable {
+        var windowSeconds: Double
+        var coreShare: Double
+        var coreSharePer1000Streams: Double
     }
 
     func run() async throws {
@@ -82,6 +92,14 @@ struct StreamsCommand: AsyncParsableCommand {
         let expected = Double(words) * Double(chunkDelayMs) / 1000
         let run = LoadRun(pool: pool, pacing: .rate(Double(count) / rampSeconds), duration: .nanoseconds(Int64(rampSeconds * 1e9)),
                           drain: .nanoseconds(Int64((expected * 3 + 30) * 1e9)))
+        // Every stream is open from the end of the ramp until the first one ends (≈ its length).
+        let plateauStart = rampSeconds + 1
+        let plateauSeconds = min(5, expected - rampSeconds - 2)
+        let plateau = PlateauSampler(pid: pid)
+        if plateauSeconds >= 1 {
+            loop.scheduleTask(in: .nanoseconds(Int64(plateauStart * 1e9))) { plateau.begin() }
+            loop.scheduleTask(in: .nanoseconds(Int64((plateauStart + plateauSeconds) * 1e9))) { plateau.end() }
+        }
         let result = try await run.run().get()
         let seconds = (ContinuousClock.now - started).seconds
         let sampled = try await loop.submit { () -> (Int, Int) in
@@ -97,7 +115,8 @@ struct StreamsCommand: AsyncParsableCommand {
             before: before.map { Sample(rssKB: $0.rssKB, threads: $0.threads) },
             peakRssMB: Double(sampled.0) / 1024, peakThreads: sampled.1, hwmMB: Self.status(pid: pid).map { Double($0.hwmKB) / 1024 },
             seconds: seconds, streamDuration: Percentiles(nanoseconds: result.timings.map(\.total)),
-            firstDelta: Percentiles(nanoseconds: result.timings.map(\.firstDelta)), chunkDelayMs: chunkDelayMs, words: words)
+            firstDelta: Percentiles(nanoseconds: result.timings.map(\.firstDelta)), chunkDelayMs: chunkDelayMs, words: words,
+            plateauCPU: try await loop.submit { plateau.result(streams: count) }.get())
         log("streams: \(output.completed)/\(count) completed, peak \(output.peakConcurrentStreams) open at once, peak RSS \(String(format: "%.1f", output.peakRssMB)) MB, peak threads \(output.peakThreads), \(result.errorCount) errors")
         try await group.shutdownGracefully()
         try writeJSON(output, to: out)
@@ -133,5 +152,34 @@ final class PeakSampler: @unchecked Sendable {
         guard let status = StreamsCommand.status(pid: pid) else { return }
         rssKB = max(rssKB, status.rssKB)
         threads = max(threads, status.threads)
+    }
+}
+
+/// FrontDesk's CPU time (utime + stime from /proc/<pid>/stat) between `begin` and `end`.
+/// Used on the client's event loop only.
+final class PlateauSampler: @unchecked Sendable {
+    let pid: Int32
+    private var start: (at: ContinuousClock.Instant, ticks: Int)?
+    private var stop: (at: ContinuousClock.Instant, ticks: Int)?
+
+    init(pid: Int32) { self.pid = pid }
+
+    func begin() { start = Self.ticks(pid: pid).map { (ContinuousClock.now, $0) } }
+    func end() { stop = Self.ticks(pid: pid).map { (ContinuousClock.now, $0) } }
+
+    func result(streams: Int) -> StreamsCommand.PlateauCPU? {
+        guard let start, let stop else { return nil }
+        let seconds = (stop.at - start.at).seconds
+        let share = Double(stop.ticks - start.ticks) / Double(sysconf(Int32(_SC_CLK_TCK))) / seconds
+        return .init(windowSeconds: seconds, coreShare: share, coreSharePer1000Streams: share * 1000 / Double(max(1, streams)))
+    }
+
+    /// utime + stime in clock ticks: fields 14 and 15, counted after the `)` that ends the name.
+    static func ticks(pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
     }
 }
