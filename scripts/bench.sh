@@ -213,7 +213,7 @@ else
     overhead_args=(--rates 100,500,1000 --window-seconds 3 --rounds 2 --serial-seconds 3 --warmup-seconds 2 --saturation-seconds 3 --drain-seconds 5)
     # 5,000 streams, each relaying a word a second for ≈ 30 s: all open at once from the end of
     # the 10 s ramp for ≈ 20 s, which is when CPU per 1,000 open streams is read.
-    turns=1000; spoken_turns=300; streams_args=(--count 5000 --ramp-seconds 10 --chunk-delay-ms 1000 --words 30)
+    turns=1000; spoken_turns=200; streams_args=(--count 5000 --ramp-seconds 10 --chunk-delay-ms 1000 --words 30)
     calendar_args=(--queries 5000 --booking-seconds 10)
 fi
 headers=(--header "Authorization: Bearer $api_key" --header "X-FrontDesk-Caller: +12125550101")

@@ -103,24 +103,25 @@ public final class ChatAgent: Sendable {
     func prepare(_ turn: ChatTurn, logger: Logger) async throws(AgentError) -> TurnState {
         let persona = try personas.persona(named: turn.personaName ?? configuration.defaultPersona)
         let date = now()
+        let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
+        // The conversation's earlier turns are read while the prompt renders: both wait on
+        // SQLite off the cooperative pool, and a caller should wait for one read, not two.
+        async let remembered = conversations?.rememberedTurns(
+            conversationID: conversationID, before: TranscriptAnchor.position(of: turn.request.messages)) ?? []
         var system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
         if turn.reminderID != nil { system += "\n\n" + Self.reminderCallGuidance }
 
-        let conversationID = ConversationKey.make(callID: turn.callID, callerNumber: turn.callerNumber, messages: turn.request.messages)
         // Without a call id the key is only a fingerprint of how the call began: our answers
         // must then match too before anything of an earlier turn is handed on (A9).
         let includesAnswers = turn.callID?.isEmpty ?? true
         var clientMessages = turn.request.messages
         var identity = TurnIdentity.State()
-        if let conversations {
+        if conversations != nil {
             // The model must still know what its tools told it in earlier turns (the slots it
             // offered, the appointment id it booked); the client never saw those rounds. And a
             // caller verified earlier in this very conversation stays verified.
             let continued = TranscriptAnchor.continued(
-                turn.request.messages,
-                turns: await conversations.rememberedTurns(
-                    conversationID: conversationID, before: TranscriptAnchor.position(of: turn.request.messages)),
-                callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
+                turn.request.messages, turns: await remembered, callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
             clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
             identity = TranscriptAnchor.inheritedIdentity(from: continued)
         }

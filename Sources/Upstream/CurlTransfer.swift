@@ -79,6 +79,10 @@ final class CurlTransfer: Sendable {
         set(CURLOPT_CONNECTTIMEOUT_MS, max(1, connectTimeout.wholeMilliseconds))
         set(CURLOPT_TIMEOUT_MS, max(1, totalTimeout.wholeMilliseconds))
         set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        // The receive buffer is held for a stream's whole life: 4 KiB instead of curl's 16 KiB
+        // is plenty for SSE chunks (and only more write callbacks for a large JSON body), and
+        // saved ~10 MB of RSS per 1,000 open streams in the benchmark.
+        set(CURLOPT_BUFFERSIZE, 4096)
         // HTTP/1.1 over a keep-alive pool: predictable per-request flow control, and no exposure
         // to libcurl 7.88's rough edges with paused HTTP/2 streams (our backpressure pauses).
         set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)

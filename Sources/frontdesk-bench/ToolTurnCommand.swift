@@ -123,7 +123,9 @@ struct ToolTurnCommand: AsyncParsableCommand {
         try await pool.shutdown().get()
         var spoken: Spoken?
         if let upstreamURL, spokenTurns > 0 {
-            spoken = try await measureSpoken(control: control, upstreamURL: upstreamURL, text: text, loop: loop)
+            // A short answer after the tool: only the first spoken byte is measured here.
+            spoken = try await measureSpoken(
+                control: control, upstreamURL: upstreamURL, text: #"{"type":"text","text":"Tuesday at nine?"}"#, loop: loop)
         }
         try await control.post("/_reset", "{}")
         let output = Output(
