@@ -229,6 +229,7 @@ def main() -> int:
         row("Calendar", "Booking throughput", f"{calendar['writers']} concurrent writers, {calendar['booking_seconds']:.1f} s",
             frontdesk=(f"{calendar['bookings_per_second']:,.0f} bookings/s ({calendar['bookings_made']:,} made, "
                        f"{calendar['bookings_refused_taken']:,} refused as taken, "
+                       f"{calendar.get('bookings_refused_patient_busy', 0):,} refused as the patient was already booked then, "
                        f"{sum(calendar['booking_errors'].values())} other errors; {calendar['attempts_per_second']:,.0f} attempts/s)"))
         row("Calendar", "Booking latency per attempt (ms, p50 / p90 / p99)", "", frontdesk=triple(calendar.get("booking_latency")))
         row("Calendar", "Double bookings (overlapping booked appointments, SQL)", "", frontdesk=str(calendar["double_bookings"]),

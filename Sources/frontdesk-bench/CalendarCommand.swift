@@ -62,6 +62,9 @@ struct CalendarCommand: AsyncParsableCommand {
         var bookingAttempts: Int
         var bookingsMade: Int
         var bookingsRefusedTaken: Int
+        /// Refused because the randomly drawn patient was already booked at that time: a right
+        /// answer too (no patient in two places at once), not an error.
+        var bookingsRefusedPatientBusy: Int
         var bookingErrors: [String: Int]
         var bookingsPerSecond: Double
         var attemptsPerSecond: Double
@@ -141,7 +144,8 @@ struct CalendarCommand: AsyncParsableCommand {
             perQuery: parsed.indices.map { QueryResult(name: parsed[$0].0, arguments: parsed[$0].1,
                                                         latency: Percentiles(nanoseconds: perQuery[$0]), slotsReturned: slotsReturned[$0]) },
             queryFailures: failures, writers: writers, bookingSeconds: booking.seconds, bookingAttempts: booking.attempts,
-            bookingsMade: booking.made, bookingsRefusedTaken: booking.taken, bookingErrors: booking.errors,
+            bookingsMade: booking.made, bookingsRefusedTaken: booking.taken, bookingsRefusedPatientBusy: booking.patientBusy,
+            bookingErrors: booking.errors,
             bookingsPerSecond: Double(booking.made) / booking.seconds, attemptsPerSecond: Double(booking.attempts) / booking.seconds,
             bookingLatency: Percentiles(nanoseconds: booking.latencies), doubleBookings: doubles)
         try writeJSON(output, to: out)
@@ -151,6 +155,7 @@ struct CalendarCommand: AsyncParsableCommand {
         var attempts = 0
         var made = 0
         var taken = 0
+        var patientBusy = 0
         var errors: [String: Int] = [:]
         var latencies: [Int64] = []
         var seconds = 0.0
@@ -201,6 +206,8 @@ struct CalendarCommand: AsyncParsableCommand {
                         totals.made += 1
                     } catch SchedulingError.slotUnavailable {
                         totals.taken += 1
+                    } catch SchedulingError.patientBusy {
+                        totals.patientBusy += 1
                     } catch {
                         totals.errors["\(error)", default: 0] += 1
                     }
@@ -220,6 +227,7 @@ struct CalendarCommand: AsyncParsableCommand {
             all.attempts += totals.attempts
             all.made += totals.made
             all.taken += totals.taken
+            all.patientBusy += totals.patientBusy
             all.latencies += totals.latencies
             for (reason, count) in totals.errors { all.errors[reason, default: 0] += count }
         }

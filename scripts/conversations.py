@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""Plays the phone and SMS scenarios under Tests/scenarios/ through FrontDesk's real
+`/v1/chat/completions`, as a telephony provider would (the official openai SDK, streaming, with
+Telnyx's metadata), and scores how each conversation ended: the rows in SQLite, what the caller
+heard, and every *unkept promise* (an answer that says something was booked, moved or cancelled
+when nothing of the kind was committed in the conversation).
+
+    scripts/conversations.py                         every scenario against the scripted FAKE model
+    scripts/conversations.py --upstream URL --model NAME [--api-key KEY]
+                                                     against any OpenAI-compatible upstream
+    scripts/conversations.py --only book_known_caller --json out.json
+
+Each scenario gets its own `frontdesk serve` on a fresh demo database (the debug build, or
+--bin). With the scripted fake, each turn's `model:` replies are what the fake model answers;
+`{{tool.path}}` in them is filled from what FrontDesk's tools returned earlier in the call, so a
+scripted booking takes the slot the search really offered. Against a real model the `model:`
+parts are ignored. The fake's replies for a turn are fixed before the turn starts, so they may
+use results of earlier turns only. Prints one Markdown table; exits 1 when a scenario fails (with --upstream:
+only with --strict, since a real model's rate is a measurement, not a pass/fail).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import select
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIOS = REPO / "Tests" / "scenarios"
+CLIENT_KEY = "sk-conversations-runner-0123456789"
+ZONE = ZoneInfo("America/New_York")  # the demo practice's time zone
+
+# What an answer claims, by the kind of change it claims. A sentence with a negation ("I have
+# not booked", "nothing was cancelled") claims nothing.
+CLAIMS = {
+    "booked": re.compile(r"\b(booked|scheduled you|you'?re all set|you are all set|got you down)\b", re.I),
+    "cancelled": re.compile(r"\b(cancell?ed)\b", re.I),
+    "rescheduled": re.compile(r"\b(rescheduled|moved your|moved it)\b", re.I),
+}
+NEGATION = re.compile(r"\b(not|n't|no|nothing|never|couldn'?t|cannot|can't|wasn'?t|unable)\b", re.I)
+
+
+# ---------------------------------------------------------------------------------------------
+# Processes
+
+
+def binary(bin_dir: Path, name: str) -> Path:
+    path = bin_dir / name
+    if not path.exists():
+        sys.exit(f"conversations: {path} is missing; run `swift build --product {name}` (or pass --bin)")
+    return path
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not re.match(r"^(UPSTREAM_|FRONTDESK_|OPENAI_|PERSONA|DATABASE_PATH$|HOST$|PORT$|LOG_LEVEL$|MAX_)", k)}
+    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    return env
+
+
+def http(method: str, url: str, body=None, timeout: float = 10):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        text = response.read().decode()
+        return json.loads(text) if text.strip().startswith(("{", "[")) else text
+
+
+class Fake:
+    """The scripted FAKE upstream model (`scripted-upstream`), driven over its control endpoints."""
+
+    def __init__(self, bin_dir: Path):
+        self.process = subprocess.Popen([str(binary(bin_dir, "scripted-upstream")), "--host", "127.0.0.1", "--port", "0"],
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=clean_env())
+        ready, _, _ = select.select([self.process.stdout], [], [], 20)
+        line = self.process.stdout.readline() if ready else b""
+        if not line.startswith(b"LISTENING "):
+            self.process.kill()
+            sys.exit(f"conversations: scripted-upstream did not start ({line!r})")
+        self.url = f"http://127.0.0.1:{int(line.split()[1])}"
+
+    def script(self, replies: list[dict]) -> None:
+        http("POST", self.url + "/_script", {"replies": replies})
+
+    def chat_bodies(self) -> list[dict]:
+        return [json.loads(r["body"]) for r in http("GET", self.url + "/_requests")["requests"]
+                if r["path"] == "/v1/chat/completions"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(5)
+
+
+class FrontDesk:
+    """`frontdesk serve --env test` on a fresh demo database in its own directory."""
+
+    def __init__(self, bin_dir: Path, directory: Path, upstream: str, model: str, api_key: str):
+        directory.mkdir(parents=True, exist_ok=True)
+        self.database = directory / "fd.sqlite"
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = clean_env()
+        env.update({"DATABASE_PATH": str(self.database), "PERSONAS_DIR": str(REPO / "personas"), "LOG_LEVEL": "info",
+                    "UPSTREAM_BASE_URL": upstream, "UPSTREAM_API_KEY": api_key, "UPSTREAM_MODEL": model,
+                    "FRONTDESK_API_KEYS": CLIENT_KEY,
+                    # A small local model can take minutes to its first word.
+                    "UPSTREAM_FIRST_BYTE_TIMEOUT_MS": "600000", "UPSTREAM_TOTAL_TIMEOUT_MS": "1200000",
+                    "UPSTREAM_IDLE_TIMEOUT_MS": "600000", "TURN_DEADLINE_MS": "1800000"})
+        self.log = open(directory / "frontdesk.log", "wb")
+        self.process = subprocess.Popen([str(binary(bin_dir, "frontdesk")), "serve", "--env", "test", "--port", str(port)],
+                                        cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(self.url + "/health", timeout=2).status == 200:
+                    break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                sys.exit(f"conversations: frontdesk did not start; see {directory / 'frontdesk.log'}")
+            time.sleep(0.05)
+
+    def db(self) -> sqlite3.Connection:
+        return sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The calendar, before and after
+
+
+def calendar(server: FrontDesk) -> dict:
+    with server.db() as db:
+        appointments = {row[0]: {"id": row[0], "phone": row[1], "service": row[2], "start": row[3], "status": row[4],
+                                 "rescheduled_from": row[5]}
+                        for row in db.execute("""
+                            SELECT a.id, p.phone, a.service_id, a.start_utc, a.status, a.rescheduled_from
+                            FROM appointments a JOIN patients p ON p.id = a.patient_id""")}
+        patients = {row[0]: {"first_name": row[1], "last_name": row[2], "phone": row[3]}
+                    for row in db.execute("SELECT id, first_name, last_name, phone FROM patients")}
+    return {"appointments": appointments, "patients": patients}
+
+
+def changes(before: dict, after: dict) -> dict:
+    """What the conversation committed: appointments booked, rescheduled (the new row), cancelled
+    (not as part of a reschedule), and patients created."""
+    new = [a for i, a in after["appointments"].items() if i not in before["appointments"]]
+    moved_from = {a["rescheduled_from"] for a in new if a["rescheduled_from"]}
+    cancelled = [a for i, a in after["appointments"].items()
+                 if i in before["appointments"] and before["appointments"][i]["status"] != "cancelled"
+                 and a["status"] == "cancelled" and i not in moved_from]
+    return {"booked": [a for a in new if not a["rescheduled_from"]], "rescheduled": [a for a in new if a["rescheduled_from"]],
+            "cancelled": cancelled,
+            "patients": [p for i, p in after["patients"].items() if i not in before["patients"]]}
+
+
+def free_slot(server: FrontDesk, phone: str | None, found: dict | None) -> dict | None:
+    """The first slot of a find_available_slots result that the caller is free for (a patient
+    cannot be booked twice at once, whoever the provider): what a scripted model offers."""
+    if not found or not found.get("slots"):
+        return None
+    with server.db() as db:
+        busy = db.execute("""
+            SELECT a.start_utc, a.end_utc FROM appointments a JOIN patients p ON p.id = a.patient_id
+            WHERE p.phone = ? AND a.status = 'booked'""", (phone or "",)).fetchall()
+    length = 60 * int(found.get("duration_minutes", 60))
+    for slot in found["slots"]:
+        start = int(datetime.fromisoformat(slot["start"]).timestamp())
+        if all(start + length <= b_start or start >= b_end for b_start, b_end in busy):
+            return slot
+    return None
+
+
+def next_appointment(server: FrontDesk, phone: str) -> dict | None:
+    with server.db() as db:
+        row = db.execute("""
+            SELECT a.id, a.start_utc, a.service_id FROM appointments a JOIN patients p ON p.id = a.patient_id
+            WHERE p.phone = ? AND a.status = 'booked' AND a.start_utc > ? ORDER BY a.start_utc LIMIT 1""",
+                         (phone, int(time.time()))).fetchone()
+    if not row:
+        return None
+    start = datetime.fromtimestamp(row[1], timezone.utc).astimezone(ZONE)
+    return {"id": row[0], "weekday": start.strftime("%A"), "month_day": f"{start.strftime('%B')} {start.day}",
+            "service": row[2]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: `{{find_available_slots.slots.0.start}}` from the tools' latest results
+
+
+def tool_results(fake: Fake) -> dict[str, object]:
+    """The latest result of each tool, as FrontDesk sent it back to the model."""
+    latest: dict[str, object] = {}
+    for body in fake.chat_bodies():
+        names = {}
+        for message in body.get("messages", []):
+            for call in message.get("tool_calls") or []:
+                names[call["id"]] = call["function"]["name"]
+            if message.get("role") == "tool" and message.get("tool_call_id") in names:
+                try:
+                    latest[names[message["tool_call_id"]]] = json.loads(message["content"])
+                except (TypeError, ValueError):
+                    pass
+    return latest
+
+
+def resolve(path: str, context: dict):
+    node = context
+    for part in path.strip().split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+def fill(value, context: dict):
+    """`{{a.b.0.c}}` filled from `context`: a whole-string reference keeps the value's type (an
+    appointment id stays a number), one inside text is written into it."""
+    if isinstance(value, str):
+        whole = re.fullmatch(r"\{\{([^}]+)\}\}", value)
+        if whole:
+            return resolve(whole.group(1), context)
+
+        def text(match):
+            node = resolve(match.group(1), context)
+            return node if isinstance(node, str) else json.dumps(node)
+        return re.sub(r"\{\{([^}]+)\}\}", text, value)
+    if isinstance(value, list):
+        return [fill(v, context) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, context) for k, v in value.items()}
+    return value
+
+
+def scripted_replies(turn: dict, context: dict, number: int) -> list[dict]:
+    replies = []
+    for index, step in enumerate(turn.get("model") or []):
+        if "text" in step:
+            replies.append({"type": "text", "text": fill(step["text"], context)})
+        elif "tools" in step:
+            replies.append({"type": "tool_calls", "shape": "fragments", "calls": [
+                {"id": f"call_t{number}_{index}_{n}", "name": call["name"], "arguments": json.dumps(fill(call.get("arguments", {}), context))}
+                for n, call in enumerate(step["tools"])]})
+        else:
+            raise ValueError(f"a model step is `text:` or `tools:`, not {step}")
+    return replies
+
+
+# ---------------------------------------------------------------------------------------------
+# One scenario
+
+
+@dataclass
+class Turn:
+    said: str
+    heard: str
+    first_word_ms: float | None
+    prompt_tokens: int | None
+    client_tools: list[str]
+    unkept: list[str]
+
+
+@dataclass
+class Result:
+    name: str
+    passed: bool
+    failures: list[str] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    tool_calls: int = 0
+    unkept_promises: int = 0
+
+
+def claims(text: str) -> set[str]:
+    found = set()
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if NEGATION.search(sentence):
+            continue
+        found |= {kind for kind, pattern in CLAIMS.items() if pattern.search(sentence)}
+    return found
+
+
+def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_key: str, workdir: Path) -> Result:
+    import openai
+
+    name = scenario["name"]
+    fake = Fake(bin_dir) if upstream is None else None
+    server = FrontDesk(bin_dir, workdir / name, fake.url + "/v1" if fake else upstream, model, api_key)
+    result = Result(name=name, passed=False)
+    try:
+        client = openai.OpenAI(base_url=server.url + "/v1", api_key=CLIENT_KEY, max_retries=0, timeout=1800)
+        caller = scenario.get("caller")
+        conversation = f"scenario-{name}-{int(time.time() * 1000)}"
+        metadata = {"telnyx_conversation_id": conversation}
+        if caller:
+            metadata["telnyx_end_user_target"] = caller
+        if scenario.get("channel") == "sms":
+            metadata["telnyx_conversation_channel"] = "sms_chat"
+        messages: list[dict] = []
+        start = calendar(server)
+        with server.db() as db:
+            phones = [row[0] for row in db.execute("SELECT DISTINCT phone FROM patients WHERE phone IS NOT NULL")]
+        facts = {"next_appointment": next_appointment(server, caller) if caller else None,
+                 "next_appointment_of": {phone: next_appointment(server, phone) for phone in phones}}
+        committed: set[str] = set()
+        for number, turn in enumerate(scenario["turns"]):
+            before = calendar(server)
+            context = dict(facts)
+            if fake:
+                context.update(tool_results(fake))
+                context["free_slot"] = free_slot(server, caller, context.get("find_available_slots"))
+                fake.script(scripted_replies(turn, context, number))
+            if not isinstance(turn.get("say"), str):
+                raise ValueError(f"`say:` must be text, got {turn.get('say')!r} (quote a bare yes or no in YAML)")
+            said = fill(turn["say"], context)
+            messages.append({"role": "user", "content": said})
+            sent = time.monotonic()
+            first_word = None
+            heard, calls, prompt_tokens = "", {}, None
+            stream = client.chat.completions.create(
+                model=f"frontdesk/{scenario.get('persona', 'dental_office')}", messages=messages, stream=True,
+                stream_options={"include_usage": True}, tools=scenario.get("client_tools") or openai.NOT_GIVEN,
+                extra_body={"extra_metadata": metadata})
+            for chunk in stream:
+                if chunk.usage:
+                    prompt_tokens = chunk.usage.prompt_tokens
+                if not chunk.choices:
+                    continue
+                delta = chunk.choices[0].delta
+                if delta.content:
+                    if first_word is None:
+                        first_word = (time.monotonic() - sent) * 1000
+                    heard += delta.content
+                for call in delta.tool_calls or []:
+                    entry = calls.setdefault(call.index, {"id": call.id, "name": "", "arguments": ""})
+                    if call.function:
+                        entry["name"] += call.function.name or ""
+                        entry["arguments"] += call.function.arguments or ""
+            assistant = {"role": "assistant", "content": heard or None}
+            if calls:
+                assistant["tool_calls"] = [{"id": c["id"], "type": "function",
+                                            "function": {"name": c["name"], "arguments": c["arguments"]}} for c in calls.values()]
+            messages.append(assistant)
+            for c in calls.values():  # a client tool (a transfer) is the telephony provider's to run
+                messages.append({"role": "tool", "tool_call_id": c["id"], "content": json.dumps({"ok": True})})
+            done = changes(before, calendar(server))
+            committed |= {kind for kind in ("booked", "rescheduled", "cancelled") if done[kind]}
+            unkept = sorted(claims(heard) - committed)
+            result.turns.append(Turn(said, heard, first_word, prompt_tokens, [c["name"] for c in calls.values()], unkept))
+        result.unkept_promises = sum(len(t.unkept) for t in result.turns)
+        time.sleep(0.3)  # the call log is written in the background
+        with server.db() as db:
+            result.tool_calls = db.execute("SELECT count(*) FROM tool_audit WHERE conversation_id LIKE ?",
+                                           (f"%{conversation}%",)).fetchone()[0]
+        result.failures = judge(scenario.get("expect", {}), changes(start, calendar(server)), result, facts)
+        result.passed = not result.failures
+    except Exception as error:  # a crash is a failed scenario, reported, not a stack trace mid-table
+        result.failures.append(f"{type(error).__name__}: {error}")
+    finally:
+        server.stop()
+        if fake:
+            fake.stop()
+    return result
+
+
+def judge(expect: dict, done: dict, result: Result, facts: dict) -> list[str]:
+    failures = []
+    for kind in ("booked", "rescheduled", "cancelled"):
+        wanted = expect.get(kind, [])
+        got = done[kind]
+        if len(got) != len(wanted):
+            failures.append(f"{kind}: expected {len(wanted)}, got {len(got)} ({got})")
+            continue
+        for want, have in zip(wanted, got):
+            for key, value in want.items():
+                if have.get(key) != value:
+                    failures.append(f"{kind}: expected {key}={value!r}, got {have.get(key)!r}")
+    wanted_patients = expect.get("patients_created", [])
+    if len(done["patients"]) != len(wanted_patients):
+        failures.append(f"patients created: expected {len(wanted_patients)}, got {len(done['patients'])}")
+    else:
+        for want, have in zip(wanted_patients, done["patients"]):
+            for key, value in want.items():
+                if have.get(key) != value:
+                    failures.append(f"patient created: expected {key}={value!r}, got {have.get(key)!r}")
+    everything = " ".join(t.heard for t in result.turns)
+    for phrase in expect.get("said", []):
+        phrase = fill(phrase, facts) if "{{" in phrase else phrase
+        if str(phrase).lower() not in everything.lower():
+            failures.append(f"never said {phrase!r}")
+    for phrase in expect.get("never_said", []):
+        if phrase.lower() in everything.lower():
+            failures.append(f"said {phrase!r}")
+    wanted_tools = expect.get("client_tools", [])
+    called = [name for t in result.turns for name in t.client_tools]
+    if called != wanted_tools:
+        failures.append(f"client tool calls: expected {wanted_tools}, got {called}")
+    if result.unkept_promises != expect.get("unkept_promises", 0):
+        failures.append(f"unkept promises: expected {expect.get('unkept_promises', 0)}, got {result.unkept_promises} "
+                        f"({[t.unkept for t in result.turns]})")
+    return failures
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def table(results: list[Result], label: str) -> str:
+    def ms(values):
+        values = [v for v in values if v is not None]
+        return " / ".join(f"{v / 1000:.1f} s" if v >= 1000 else f"{v:.0f} ms" for v in values) or "n/a"
+
+    passed = sum(r.passed for r in results)
+    lines = [f"## Conversations against {label}: {passed}/{len(results)} passed "
+             f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises", "",
+             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Unkept promises | Why not |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        tokens = " / ".join(str(t.prompt_tokens) if t.prompt_tokens is not None else "n/a" for t in r.turns) or "n/a"
+        why = "; ".join(r.failures).replace("|", "\\|")[:300]
+        lines.append(f"| {r.name} | {'pass' if r.passed else 'FAIL'} | {len(r.turns)} | {r.tool_calls} | "
+                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {r.unkept_promises} | {why} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--upstream", help="an OpenAI-compatible base URL (…/v1); default: the scripted fake")
+    parser.add_argument("--model", default="scripted-model")
+    parser.add_argument("--api-key", default="sk-not-needed")
+    parser.add_argument("--only", nargs="*", help="scenario names")
+    parser.add_argument("--scenarios", type=Path, default=SCENARIOS)
+    parser.add_argument("--bin", type=Path, default=REPO / ".build" / "debug")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--strict", action="store_true", help="exit 1 on a failed scenario even with --upstream")
+    args = parser.parse_args()
+
+    scenarios = [yaml.safe_load(p.read_text()) for p in sorted(args.scenarios.glob("*.yaml"))]
+    if args.upstream:  # the scorer's own checks need the scripted model
+        scenarios = [s for s in scenarios if not s.get("scripted_only")]
+    if args.only:
+        scenarios = [s for s in scenarios if s["name"] in args.only]
+    if not scenarios:
+        sys.exit("conversations: no scenarios")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="frontdesk-conversations-") as work:
+        for scenario in scenarios:
+            print(f"== {scenario['name']}", file=sys.stderr)
+            result = play(scenario, args.bin, args.upstream, args.model, args.api_key, Path(work))
+            for turn in result.turns:
+                print(f"   caller: {turn.said}\n   heard:  {turn.heard}", file=sys.stderr)
+            results.append(result)
+    print(table(results, args.upstream or "the scripted fake model"))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ | {"turns": [t.__dict__ for t in r.turns]} for r in results], indent=2))
+    strict = args.strict or args.upstream is None
+    return 1 if strict and not all(r.passed for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
