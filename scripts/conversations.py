@@ -294,6 +294,29 @@ class Result:
     turns: list[Turn] = field(default_factory=list)
     tool_calls: int = 0
     unkept_promises: int = 0
+    # Scripted runs only: how much of each upstream request repeats the beginning of the one before.
+    stable_prefix_share: float | None = None
+
+
+def rendered(body: dict) -> str:
+    """An upstream request in the order a chat template lays it out (the system message, the
+    tool schemas, then the conversation): what a prompt cache can reuse is its unchanged start."""
+    messages = body.get("messages", [])
+    head = messages[:1] if messages and messages[0].get("role") == "system" else []
+    parts = [json.dumps(m, sort_keys=True) for m in head]
+    parts.append(json.dumps(body.get("tools", []), sort_keys=True))
+    parts += [json.dumps(m, sort_keys=True) for m in messages[len(head):]]
+    return "\n".join(parts)
+
+
+def stable_prefix_share(bodies: list[dict]) -> float | None:
+    """The mean share of each request (after the first) that its predecessor began with too."""
+    texts = [rendered(b) for b in bodies]
+    shares = []
+    for previous, current in zip(texts, texts[1:]):
+        common = len(os.path.commonprefix([previous, current]))
+        shares.append(common / max(1, len(current)))
+    return sum(shares) / len(shares) if shares else None
 
 
 def claims(text: str) -> set[str]:
@@ -377,6 +400,8 @@ def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_ke
         with server.db() as db:
             result.tool_calls = db.execute("SELECT count(*) FROM tool_audit WHERE conversation_id LIKE ?",
                                            (f"%{conversation}%",)).fetchone()[0]
+        if fake:
+            result.stable_prefix_share = stable_prefix_share(fake.chat_bodies())
         result.failures = judge(scenario.get("expect", {}), changes(start, calendar(server)), result, facts)
         result.passed = not result.failures
     except Exception as error:  # a crash is a failed scenario, reported, not a stack trace mid-table
@@ -438,13 +463,14 @@ def table(results: list[Result], label: str) -> str:
     passed = sum(r.passed for r in results)
     lines = [f"## Conversations against {label}: {passed}/{len(results)} passed "
              f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises", "",
-             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Unkept promises | Why not |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Why not |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         tokens = " / ".join(str(t.prompt_tokens) if t.prompt_tokens is not None else "n/a" for t in r.turns) or "n/a"
         why = "; ".join(r.failures).replace("|", "\\|")[:300]
+        prefix = f"{r.stable_prefix_share:.0%}" if r.stable_prefix_share is not None else "n/a"
         lines.append(f"| {r.name} | {'pass' if r.passed else 'FAIL'} | {len(r.turns)} | {r.tool_calls} | "
-                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {r.unkept_promises} | {why} |")
+                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {why} |")
     return "\n".join(lines)
 
 

@@ -108,7 +108,8 @@ public final class ChatAgent: Sendable {
         // SQLite off the cooperative pool, and a caller should wait for one read, not two.
         async let remembered = conversations?.rememberedTurns(
             conversationID: conversationID, before: TranscriptAnchor.position(of: turn.request.messages)) ?? []
-        var system = try await prompts.render(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
+        let prompt = try await prompts.renderParts(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
+        var system = prompt.stable
         if turn.reminderID != nil { system += "\n\n" + Self.reminderCallGuidance }
 
         // Without a call id the key is only a fingerprint of how the call began: our answers
@@ -131,6 +132,9 @@ public final class ChatAgent: Sendable {
             if configuration.personaMode == .replace, message.role == .system || message.role == .developer { continue }
             messages.append(message)
         }
+        // Last, so everything before it is the same as in the call's previous requests (a
+        // tool round's next request only adds to it).
+        if let live = prompt.live { messages.append(.system(live)) }
         let clientTools = turn.request.tools
         let clientNames = Set(clientTools.map(\.name))
         // A client tool shadows ours of the same name: the client asked for it explicitly.

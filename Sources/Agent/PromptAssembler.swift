@@ -6,6 +6,12 @@ import Synchronization
 /// business context (local now, hours, services, providers, locations), the caller and the
 /// next open slots.
 ///
+/// Split in two for upstream prompt caches (llama.cpp's, OpenAI's prefix caching): what stays
+/// the same for the whole call (the persona, the business, the caller's number) is the system
+/// message at the start of the request, byte for byte the same every turn, and the values that
+/// change within a call (the time, what is known about the caller, open slots) go in a short
+/// live-context message at the end. The template's own places for those values point there.
+///
 /// Business facts change only when an operator imports a profile, but they are read on every
 /// turn; they are cached for a short time-to-live so a turn does not query the calendar for them.
 public final class PromptAssembler: Sendable {
@@ -23,6 +29,15 @@ public final class PromptAssembler: Sendable {
     /// profiles of the request path.
     private let cachedBusinessValues = Mutex<(built: Date, minute: Int64, values: [String: String])?>(nil)
     private let openSlotCount: Int
+
+    /// The placeholders whose values change within a call, in the order the live context lists
+    /// them, with the label each gets there.
+    static let livePlaceholders: [(name: String, label: String)] = [
+        ("now_local", "Current local date and time"), ("today", "Today's date"),
+        ("caller_context", "About the caller"), ("open_slots", "Next open slots, as a quick guide only"),
+    ]
+    static let liveReference = "(in the live context at the end of the conversation)"
+    static let liveHeading = "LIVE CONTEXT for this turn (the rest of your instructions are above and do not change):"
 
     public init(source: any BusinessFactsSource, factsTTL: Duration = .seconds(2), openSlotCount: Int = 4) {
         self.source = source
@@ -117,12 +132,31 @@ public final class PromptAssembler: Sendable {
         return values
     }
 
-    /// The system message for a turn.
+    /// A turn's prompt: the system message that stays the same for the whole call, and the live
+    /// context (nil when the persona uses none of the live values).
     /// - Parameter channel: `sms` renders the persona's text variant.
+    public func renderParts(
+        _ persona: Persona, now: Date, callerNumber: String?, channel: String = "voice", logger: Logger
+    ) async throws(AgentError) -> (stable: String, live: String?) {
+        let template = channel == "sms" ? persona.textTemplate : persona.template
+        var values = try await values(now: now, callerNumber: callerNumber, logger: logger)
+        let used = Set(template.placeholders)
+        var live: [String] = []
+        for (name, label) in Self.livePlaceholders where used.contains(name) {
+            let value = values[name] ?? ""
+            live.append(value.contains("\n") ? "\(label):\n\(value)" : "\(label): \(value)")
+            values[name] = Self.liveReference
+        }
+        return (template.render(values), live.isEmpty ? nil : ([Self.liveHeading] + live).joined(separator: "\n"))
+    }
+
+    /// The whole prompt of a turn as one text (`frontdesk persona render`, tests): the system
+    /// message, then the live context.
     public func render(
         _ persona: Persona, now: Date, callerNumber: String?, channel: String = "voice", logger: Logger
     ) async throws(AgentError) -> String {
-        (channel == "sms" ? persona.textTemplate : persona.template).render(try await values(now: now, callerNumber: callerNumber, logger: logger))
+        let parts = try await renderParts(persona, now: now, callerNumber: callerNumber, channel: channel, logger: logger)
+        return [parts.stable, parts.live].compactMap { $0 }.joined(separator: "\n\n")
     }
 
     private static func lines(_ items: [String], empty: String) -> String {

@@ -44,10 +44,32 @@ struct PromptAssemblerTests {
         #expect(text.contains("Teeth cleaning — 60 minutes"))
         #expect(text.contains("Dr. Anika Patel, DDS"))
         #expect(text.contains("Downtown office: Monday–Friday 8:00 AM–6:00 PM"))
-        #expect(text.contains("CALLER unknown: The caller's number is unknown"))
-        let slots = text.components(separatedBy: "SLOTS\n").last ?? ""
+        // What changes within a call is at the end, in the live context, and the template's
+        // places for it say so.
+        #expect(text.contains("CALLER unknown: (in the live context at the end of the conversation)"))
+        #expect(text.contains("About the caller: The caller's number is unknown"))
+        let slots = text.components(separatedBy: "Next open slots, as a quick guide only:\n").last ?? ""
         #expect(slots.split(separator: "\n").count >= 1)
         #expect(slots.contains(" at "))
+    }
+
+    /// Upstream prompt caches reuse a request's unchanged beginning: the system message must be
+    /// the same text all call long, whatever the minute or what is known about the caller.
+    @Test func theSystemMessageIsTheSameAllCallLongAndOnlyTheLiveContextChanges() async throws {
+        let book = try Self.seededBook()
+        let assembler = PromptAssembler(source: CalendarFacts(desk: Self.desk(book)), factsTTL: .zero)
+        let now = Date()
+        let first = try await assembler.renderParts(Self.template, now: now, callerNumber: "+12125550101", logger: Logger(label: "t"))
+        let later = try await assembler.renderParts(
+            Self.template, now: now.addingTimeInterval(3 * 3600), callerNumber: "+12125550101", logger: Logger(label: "t"))
+        #expect(first.stable == later.stable)
+        #expect(first.live != later.live)
+        #expect(first.live?.hasPrefix("LIVE CONTEXT") == true)
+        #expect(first.stable.contains("+12125550101") && !first.stable.contains("Emily"))
+        #expect(first.live?.contains("Emily") == true)
+        // A persona that uses none of the live values has no live context.
+        let still = Persona(name: "still", text: "Answer for {{business_name}}.")
+        #expect(try await assembler.renderParts(still, now: now, callerNumber: nil, logger: Logger(label: "t")).live == nil)
     }
 
     @Test func storedNamesAreRenderedAsQuotedBoundedDataNeverAsInstructions() async throws {

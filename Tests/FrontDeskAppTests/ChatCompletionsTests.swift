@@ -56,9 +56,11 @@ struct ChatCompletionsTests {
             let body: JSONValue = ["messages": [["role": "system", "content": "Client system prompt"], ["role": "user", "content": "Hi"]]]
             #expect(try await client.complete(body).status == .ok)
             let messages = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue)
-            #expect(messages.count == 2)
-            #expect(messages[0]["content"]?.stringValue?.contains("Client system prompt") == false)
+            // our system message, the user's, our live context: the client's system message is gone
+            #expect(messages.count == 3)
+            #expect(messages.allSatisfy { $0["content"]?.stringValue?.contains("Client system prompt") == false })
             #expect(messages[1]["content"] == "Hi")
+            #expect(messages[2]["content"]?.stringValue?.hasPrefix("LIVE CONTEXT") == true)
         }
     }
 
@@ -69,9 +71,14 @@ struct ChatCompletionsTests {
                 "extra_metadata": ["telnyx_end_user_target": "+1 (212) 555-0101", "telnyx_current_time": "2026-11-21T20:00:00Z"],
             ]
             #expect(try await client.complete(body).status == .ok)
-            let system = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue?.first?["content"]?.stringValue)
+            let messages = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue)
+            let system = try #require(messages.first?["content"]?.stringValue)
+            let live = try #require(messages.last?["content"]?.stringValue)
+            // The number is the same all call long: in the system message. Who the caller is
+            // can change during the call (they book, they verify): in the live context at the end.
             #expect(system.contains("+12125550101"))
-            #expect(system.contains(#"first name "Emily" and last name "Johnson""#))
+            #expect(live.contains(#"first name "Emily" and last name "Johnson""#))
+            #expect(!system.contains("Emily"))
             #expect(system.contains("America/New_York"))
         }
     }

@@ -148,12 +148,12 @@ struct ErrorsAndAuthTests {
         let caller = HTTPField.Name("X-FrontDesk-Caller")!
         try await FrontDeskHarness.run { client, upstream in
             _ = try await client.complete(Self.hello, headers: [caller: "+12125550101"])
-            let system = upstream.recordedRequests.last?.json["messages"]?.arrayValue?.first?["content"]?.stringValue ?? ""
+            let system = (upstream.recordedRequests.last?.json["messages"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }.joined()
             #expect(!system.contains("Emily"))
         }
         try await FrontDeskHarness.run(configure: { $0.apiKeys = ["fd-key-charlie-1234567890"] }) { client, upstream in
             _ = try await client.complete(Self.hello, headers: [caller: "+12125550101", .authorization: "Bearer fd-key-charlie-1234567890"])
-            let system = upstream.recordedRequests.last?.json["messages"]?.arrayValue?.first?["content"]?.stringValue ?? ""
+            let system = (upstream.recordedRequests.last?.json["messages"]?.arrayValue ?? []).compactMap { $0["content"]?.stringValue }.joined()
             #expect(system.contains(#"first name "Emily" and last name "Johnson""#))
         }
     }

@@ -15,3 +15,4 @@ def test_every_scenario_ends_right_against_the_scripted_model():
     assert f"{scenarios}/{scenarios} passed (100%)" in result.stdout, result.stdout
     # the scorer's own check ran: the scripted model's made-up booking was counted
     assert "| scorer_catches_an_unkept_promise | pass | 1 | 0 |" in result.stdout, result.stdout
+    assert "| 1 |" in result.stdout.split("scorer_catches_an_unkept_promise")[1].splitlines()[0], result.stdout
