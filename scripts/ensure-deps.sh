@@ -6,6 +6,8 @@
 #                                     chromium that the console's browser tests drive with Playwright
 #   scripts/ensure-deps.sh --bench    also Debian's nginx, the plain reverse proxy scripts/bench.sh
 #                                     measures as the floor (never started as a service)
+#   scripts/ensure-deps.sh --llm      also cmake, a C++ toolchain and pip, to build the local model
+#                                     server (scripts/local-llm.sh)
 #
 # Idempotent and silent when everything is present. Needs root, or sudo when not root.
 # Swift itself is expected on PATH (e.g. /opt/swift/usr/bin); this script does not install it.
@@ -14,11 +16,13 @@ cd "$(dirname "$0")/.."
 
 want_python=false
 want_bench=false
+want_llm=false
 for arg in "$@"; do
     case "$arg" in
         --python) want_python=true ;;
         --bench) want_bench=true ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --llm) want_llm=true ;;
+        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "ensure-deps: unknown argument: $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -65,6 +69,11 @@ if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     # (/usr/bin/chromium); `playwright install` and its browser downloads are never used.
     if $want_python && ! is_installed chromium; then
         missing+=(chromium)
+    fi
+    if $want_llm; then
+        for pkg in cmake build-essential python3-pip; do
+            is_installed "$pkg" || missing+=("$pkg")
+        done
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         echo "ensure-deps: installing ${missing[*]}"
