@@ -132,9 +132,14 @@ public final class ChatAgent: Sendable {
             if configuration.personaMode == .replace, message.role == .system || message.role == .developer { continue }
             messages.append(message)
         }
-        // Last, so everything before it is the same as in the call's previous requests (a
-        // tool round's next request only adds to it).
-        if let live = prompt.live { messages.append(.system(live)) }
+        // Just before the caller's latest words: everything before it is what the call's
+        // previous request began with (a tool round's next request only adds to the end), and
+        // the model still answers the caller, not the context (a small model put last after
+        // it read the context aloud).
+        if let live = prompt.live {
+            let position = messages.lastIndex { $0.role == .user } ?? messages.endIndex
+            messages.insert(.system(live), at: max(1, position))
+        }
         let clientTools = turn.request.tools
         let clientNames = Set(clientTools.map(\.name))
         // A client tool shadows ours of the same name: the client asked for it explicitly.

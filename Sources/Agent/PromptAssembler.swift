@@ -10,7 +10,8 @@ import Synchronization
 /// the same for the whole call (the persona, the business, the caller's number) is the system
 /// message at the start of the request, byte for byte the same every turn, and the values that
 /// change within a call (the time, what is known about the caller, open slots) go in a short
-/// live-context message at the end. The template's own places for those values point there.
+/// live-context message just before the caller's latest words. The template's own places for
+/// those values point there.
 ///
 /// Business facts change only when an operator imports a profile, but they are read on every
 /// turn; they are cached for a short time-to-live so a turn does not query the calendar for them.
@@ -36,8 +37,8 @@ public final class PromptAssembler: Sendable {
         ("now_local", "Current local date and time"), ("today", "Today's date"),
         ("caller_context", "About the caller"), ("open_slots", "Next open slots, as a quick guide only"),
     ]
-    static let liveReference = "(in the live context at the end of the conversation)"
-    static let liveHeading = "LIVE CONTEXT for this turn (the rest of your instructions are above and do not change):"
+    static let liveReference = "(in the live context just before the caller's latest words)"
+    static let liveHeading = "LIVE CONTEXT for this turn, for you only (never read it aloud):"
 
     public init(source: any BusinessFactsSource, factsTTL: Duration = .seconds(2), openSlotCount: Int = 4) {
         self.source = source

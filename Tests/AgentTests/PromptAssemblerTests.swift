@@ -44,9 +44,9 @@ struct PromptAssemblerTests {
         #expect(text.contains("Teeth cleaning — 60 minutes"))
         #expect(text.contains("Dr. Anika Patel, DDS"))
         #expect(text.contains("Downtown office: Monday–Friday 8:00 AM–6:00 PM"))
-        // What changes within a call is at the end, in the live context, and the template's
+        // What changes within a call is in the live context, and the template's
         // places for it say so.
-        #expect(text.contains("CALLER unknown: (in the live context at the end of the conversation)"))
+        #expect(text.contains("CALLER unknown: (in the live context just before the caller's latest words)"))
         #expect(text.contains("About the caller: The caller's number is unknown"))
         let slots = text.components(separatedBy: "Next open slots, as a quick guide only:\n").last ?? ""
         #expect(slots.split(separator: "\n").count >= 1)

@@ -35,7 +35,9 @@ struct ChatCompletionsTests {
             #expect(messages[0]["role"] == "system")
             #expect(messages[0]["content"]?.stringValue?.contains("Bright Smile Dental") == true)
             #expect(messages[1]["content"] == "Client system prompt")
-            #expect(messages[2]["content"] == "Hello")
+            // our live context just before the caller's latest words, which come last
+            #expect(messages[2]["content"]?.stringValue?.hasPrefix("LIVE CONTEXT") == true)
+            #expect(messages[3]["content"] == "Hello")
             // the configured model, OpenAI fields byte-exact, and no telephony fields.
             #expect(sent["model"] == "scripted-model")
             let raw = try #require(upstream.recordedRequests.first).body
@@ -56,11 +58,11 @@ struct ChatCompletionsTests {
             let body: JSONValue = ["messages": [["role": "system", "content": "Client system prompt"], ["role": "user", "content": "Hi"]]]
             #expect(try await client.complete(body).status == .ok)
             let messages = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue)
-            // our system message, the user's, our live context: the client's system message is gone
+            // our system message, our live context, the user's: the client's system message is gone
             #expect(messages.count == 3)
             #expect(messages.allSatisfy { $0["content"]?.stringValue?.contains("Client system prompt") == false })
-            #expect(messages[1]["content"] == "Hi")
-            #expect(messages[2]["content"]?.stringValue?.hasPrefix("LIVE CONTEXT") == true)
+            #expect(messages[1]["content"]?.stringValue?.hasPrefix("LIVE CONTEXT") == true)
+            #expect(messages[2]["content"] == "Hi")
         }
     }
 
@@ -73,9 +75,11 @@ struct ChatCompletionsTests {
             #expect(try await client.complete(body).status == .ok)
             let messages = try #require(upstream.recordedRequests.first?.json["messages"]?.arrayValue)
             let system = try #require(messages.first?["content"]?.stringValue)
-            let live = try #require(messages.last?["content"]?.stringValue)
+            let live = try #require(messages[messages.count - 2]["content"]?.stringValue)
+            #expect(live.hasPrefix("LIVE CONTEXT"))
             // The number is the same all call long: in the system message. Who the caller is
-            // can change during the call (they book, they verify): in the live context at the end.
+            // can change during the call (they book, they verify): in the live context, just
+            // before the caller's latest words.
             #expect(system.contains("+12125550101"))
             #expect(live.contains(#"first name "Emily" and last name "Johnson""#))
             #expect(!system.contains("Emily"))

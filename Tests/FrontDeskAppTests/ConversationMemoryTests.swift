@@ -40,8 +40,8 @@ struct ConversationMemoryTests {
 
             // Then the model sees the round where it belongs: after the request, before its answer
             let messages = try #require(try ToolLoopTests.last(upstream).json["messages"]?.arrayValue)
-            // (and the turn's live context last, after everything that stays the same in the call)
-            #expect(messages.map { $0["role"]?.stringValue ?? "?" } == ["system", "user", "assistant", "tool", "assistant", "user", "system"])
+            // (and the turn's live context just before the caller's latest words)
+            #expect(messages.map { $0["role"]?.stringValue ?? "?" } == ["system", "user", "assistant", "tool", "assistant", "system", "user"])
             #expect(messages[2]["tool_calls"]?.arrayValue?.first?["id"] == "call_find")
             #expect(messages[2]["tool_calls"]?.arrayValue?.first?["function"]?["name"] == "find_available_slots")
             #expect(messages[3]["tool_call_id"] == "call_find")
@@ -62,7 +62,7 @@ struct ConversationMemoryTests {
                 caller: Self.michael, conversation: "mem-2"))
             // Then none of Emily's rounds reach the model
             let roles = try #require(try ToolLoopTests.last(upstream).json["messages"]?.arrayValue).map { $0["role"]?.stringValue ?? "?" }
-            #expect(roles == ["system", "user", "assistant", "user", "system"])
+            #expect(roles == ["system", "user", "assistant", "system", "user"])
         }
     }
 
@@ -76,7 +76,7 @@ struct ConversationMemoryTests {
             _ = try await client.complete(Self.body([.user("I'd like a cleaning")], caller: Self.emily, conversation: nil))
             // Then its first upstream request carries only what the client sent
             let retried = upstream.recordedRequests[2].json["messages"]?.arrayValue ?? []
-            #expect(retried.map { $0["role"]?.stringValue ?? "?" } == ["system", "user", "system"])
+            #expect(retried.map { $0["role"]?.stringValue ?? "?" } == ["system", "system", "user"])
 
             // When the conversation goes on
             upstream.enqueue([.text("Done.")])
@@ -84,7 +84,7 @@ struct ConversationMemoryTests {
                 [.user("I'd like a cleaning"), .assistant("Tuesday at nine."), .user("Yes")], caller: Self.emily, conversation: nil))
             // Then exactly one round (the latest recording of that turn) is spliced in
             let roles = try #require(try ToolLoopTests.last(upstream).json["messages"]?.arrayValue).map { $0["role"]?.stringValue ?? "?" }
-            #expect(roles == ["system", "user", "assistant", "tool", "assistant", "user", "system"])
+            #expect(roles == ["system", "user", "assistant", "tool", "assistant", "system", "user"])
         }
     }
 

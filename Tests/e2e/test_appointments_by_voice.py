@@ -125,8 +125,8 @@ def test_a_caller_books_a_cleaning_and_it_is_in_the_sqlite_file(server, client, 
 
     # The model still knew the slots it offered: turn 2's first upstream request carries turn 1's round.
     turn2 = fake.chat_bodies()[2]
-    assert [m["role"] for m in turn2["messages"]] == ["system", "user", "assistant", "tool", "assistant", "user", "system"]
-    # and the system message at the start is the same text as in turn 1: only the live context at the end changes
+    assert [m["role"] for m in turn2["messages"]] == ["system", "user", "assistant", "tool", "assistant", "system", "user"]
+    # and the system message at the start is the same text as in turn 1: only the live context changes
     assert turn2["messages"][0] == fake.chat_bodies()[0]["messages"][0]
     assert slot in tool_results(turn2)["call_find"]["slots"]
 

@@ -69,9 +69,9 @@ def test_sdk_non_streaming_parses_and_validates_and_upstream_gets_persona(server
     assert first["role"] == "system"
     business = server.business_name()
     assert business in json.dumps(first["content"]), f"{business!r} not in the system prompt"
-    # the user's message, then the turn's live context (time, caller, open slots) last
-    assert upstream["messages"][-2] == USER[0]
-    assert upstream["messages"][-1]["role"] == "system" and upstream["messages"][-1]["content"].startswith("LIVE CONTEXT")
+    # the turn's live context (time, caller, open slots), then the user's message last
+    assert upstream["messages"][-1] == USER[0]
+    assert upstream["messages"][-2]["role"] == "system" and upstream["messages"][-2]["content"].startswith("LIVE CONTEXT")
 
 
 def test_sdk_streaming_text_and_raw_sse_validate(server, client, fake):
