@@ -206,6 +206,38 @@ struct ToolLoopTests {
 
     // MARK: - Authority (A2–A4)
 
+    @Test func aBookingAtATimeThatCannotBeHadComesBackWithTheNearestOpeningsForThatVisit() async throws {
+        try await Self.run { client, upstream, path in
+            // Given Emily asking for a cleaning at 3 AM on a day with openings
+            let book = try AppointmentBook(path: path)
+            let slot = try #require(try Self.freeForEmily(book, AvailabilityQuery(serviceID: "cleaning")))
+            let clock = ZonedClock(timeZone: TimeZone(identifier: "America/New_York")!)
+            let night = try #require(clock.date(clock.local(slot.start).date, minutes: 3 * 60))
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_night", name: "book_appointment",
+                                             arguments: #"{"service_id":"cleaning","start":"\#(Self.newYork.isoDateTime(night))","provider_id":null,"location_id":null,"hold_id":null,"notes":null}"#)],
+                           shape: .whole),
+                .text("We open at eight."),
+            ])
+            let response = try await client.complete(Self.body(caller: Self.emily, conversation: "night-1", user: "A cleaning at 3 AM, please"))
+            #expect(response.status == .ok)
+            // Then the refusal says why and offers real openings for a cleaning from that day on
+            let result = try #require(Self.toolResults(try Self.last(upstream))["call_night"])
+            #expect(result["error"]?["code"] == "outside_hours")
+            #expect(result["error"]?["message"]?.stringValue?.contains("Offer the caller one of the alternatives") == true)
+            let alternatives = try #require(result["error"]?["details"]?["alternatives"]?.arrayValue)
+            #expect(!alternatives.isEmpty && alternatives.count <= 3)
+            for offer in alternatives {
+                let start = try #require(offer["start"]?.stringValue.flatMap(clock.instant(parsing:)))
+                #expect(start >= night)
+                #expect(offer["spoken"]?.stringValue?.isEmpty == false)
+            }
+            // and nothing was booked
+            let emily = try #require(try book.patient(byPhone: Self.emily))
+            #expect(try book.appointments(forPatient: emily.id, from: Date()).allSatisfy { $0.start != night })
+        }
+    }
+
     @Test func aPromptInjectedCancelOfAnotherCallersAppointmentIsNotFoundAndAudited() async throws {
         try await Self.run { client, upstream, path in
             // Given Michael's appointment, and Emily on the phone

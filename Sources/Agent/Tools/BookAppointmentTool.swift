@@ -29,8 +29,14 @@ public struct BookAppointmentTool: AgentTool {
             serviceID: try voice.service(try args.string("service_id")).id, providerID: try voice.provider(try args.optionalString("provider_id"))?.id,
             locationID: try voice.location(try args.optionalString("location_id"))?.id, start: try args.dateTime("start", clock: voice.clock),
             holdID: try args.optionalInteger("hold_id"), notes: try args.optionalString("notes"))
-        return voice.appointment(try await voice.attempt { () async throws(FrontDeskError) in
-            try await desk.book(request, for: context.actor, now: context.now)
-        })
+        do {
+            return voice.appointment(try await voice.attempt { () async throws(FrontDeskError) in
+                try await desk.book(request, for: context.actor, now: context.now)
+            })
+        } catch {
+            throw await voice.leadingSomewhere(
+                error, serviceID: request.serviceID, providerID: request.providerID, locationID: request.locationID, near: request.start,
+                desk: desk, context: context)
+        }
     }
 }

@@ -53,6 +53,30 @@ struct CalendarVoice {
         try await ToolFailure.attempt(voice: self, body)
     }
 
+    /// Refusals of a time that cannot be had at all, whatever else is booked.
+    static let timeRefusals: Set<String> = ["outside_hours", "closed", "minimum_notice", "in_past"]
+
+    /// A refusal that leads somewhere: a time that cannot be had (outside hours, a closed day,
+    /// too soon, past) comes back with the nearest real openings for the same visit from that
+    /// day on, so the model offers them instead of sending the same time again (a small model
+    /// retried one refused booking six times). Any other failure comes back as it was.
+    func leadingSomewhere(
+        _ failure: ToolFailure, serviceID: String, providerID: String?, locationID: String?, near start: Date,
+        desk: FrontDesk, context: ToolContext
+    ) async -> ToolFailure {
+        guard Self.timeRefusals.contains(failure.code) else { return failure }
+        let query = AvailabilityQuery(
+            serviceID: serviceID, providerID: providerID, locationID: locationID, from: clock.local(max(start, context.now)).date,
+            to: nil, timeOfDay: .any, limit: 3, perDayLimit: 3, conversationID: context.conversationID)
+        guard let found = try? await desk.findSlots(query, for: context.actor, now: context.now) else { return failure }
+        var details = failure.details?.objectValue ?? [:]
+        details["alternatives"] = .array(found.result.slots.map(slot))
+        let next = found.result.slots.isEmpty
+            ? " Nothing is open soon after that either: ask the caller for another day."
+            : " Offer the caller one of the alternatives (their spoken times) instead of trying that time again."
+        return ToolFailure(code: failure.code, message: failure.message + next, details: .object(details))
+    }
+
     // MARK: - Speaking
 
     func serviceName(_ id: String) -> String { profile.services.first { $0.id == id }?.name ?? id }
