@@ -48,7 +48,7 @@ ZONE = ZoneInfo("America/New_York")  # the demo practice's time zone
 CLAIMS = {
     "booked": re.compile(r"\b(booked|scheduled you|you'?re all set|you are all set|got you down)\b", re.I),
     "cancelled": re.compile(r"\b(cancell?ed)\b", re.I),
-    "rescheduled": re.compile(r"\b(rescheduled|moved your|moved it)\b", re.I),
+    "rescheduled": re.compile(r"\b(rescheduled|moved your|moved it|(has been|was|is now|been) moved)\b", re.I),
 }
 NEGATION = re.compile(r"\b(not|n't|no|nothing|never|couldn'?t|cannot|can't|wasn'?t|unable)\b", re.I)
 
