@@ -81,9 +81,10 @@ public struct AgentStream: Sendable {
             do {
                 var iterator = chunks.makeAsyncIterator()
                 while true {
-                    let waitStarted = ContinuousClock.now
+                    // Timed only until the first words: no clock reads on every later chunk.
+                    let waitStarted = firstWord.isTiming ? ContinuousClock.now : nil
                     guard let chunk = try await iterator.next() else { break }
-                    firstWord.waitedOnUpstream(since: waitStarted)
+                    if let waitStarted { firstWord.waitedOnUpstream(since: waitStarted) }
                     if let roundUsage = chunk.usage { usage = (usage ?? Usage()) + roundUsage }
                     if let delta = chunk.delta {
                         if round == 0, !(delta.content ?? "").isEmpty || !delta.toolCalls.isEmpty { firstWord.upstreamFirstToken() }

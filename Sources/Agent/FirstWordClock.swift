@@ -17,6 +17,9 @@ struct FirstWordClock: Sendable {
         self.waited = waited
     }
 
+    /// Until the first words are said: the waits still count.
+    var isTiming: Bool { !spoken }
+
     mutating func waitedOnUpstream(since instant: ContinuousClock.Instant) {
         guard !spoken else { return }
         waited += ContinuousClock.now - instant
