@@ -438,6 +438,20 @@ def serve_fake(handle: Callable[[BaseHTTPRequestHandler], None], name: str) -> T
     return server
 
 
+def stream_turn(client, messages: list[dict], metadata: dict) -> tuple[str, str | None]:
+    """One streamed voice turn with the official openai SDK, every chunk checked against OpenAI's
+    schema; returns what was spoken and the finish reason."""
+    stream = client.chat.completions.create(model=VOICE_MODEL, messages=messages, stream=True,
+                                            extra_body={"extra_metadata": metadata})
+    spoken, finish = "", None
+    for chunk in stream:
+        validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
+        if chunk.choices:
+            spoken += chunk.choices[0].delta.content or ""
+            finish = chunk.choices[0].finish_reason or finish
+    return spoken, finish
+
+
 class VoiceCall:
     """One phone call's turns as Telnyx's assistant sends them (Custom LLM with forward_metadata),
     through the official openai SDK, streamed; every chunk checked against OpenAI's schema."""
@@ -450,14 +464,7 @@ class VoiceCall:
 
     def say(self, text: str) -> str:
         self.messages.append({"role": "user", "content": text})
-        stream = self.client.chat.completions.create(model=VOICE_MODEL, messages=self.messages, stream=True,
-                                                     extra_body={"extra_metadata": self.metadata})
-        spoken, finish = "", None
-        for chunk in stream:
-            validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
-            if chunk.choices:
-                spoken += chunk.choices[0].delta.content or ""
-                finish = chunk.choices[0].finish_reason or finish
+        spoken, finish = stream_turn(self.client, self.messages, self.metadata)
         assert finish == "stop", (finish, spoken)
         self.messages.append({"role": "assistant", "content": spoken})
         return spoken

@@ -41,8 +41,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from conftest import (REPO, VOICE_MODEL, HTTPResult, StaffApi, assert_openai_error, executable, http_request, scrubbed_environment,
-                      serve_fake, text_reply, tool_calls_reply, upstream_env, validate_openai, wait_until, read_request_body)
+from conftest import (REPO, HTTPResult, StaffApi, assert_openai_error, executable, http_request, scrubbed_environment, stream_turn,
+                      serve_fake, text_reply, tool_calls_reply, upstream_env, wait_until, read_request_body)
 
 API = "/api/v1"
 HOME_ZONE = "America/New_York"   # the demo practice
@@ -404,17 +404,8 @@ def hooks(request, server, receiver):
 def say(server, key: str, caller: str, call_id: str, text: str) -> tuple[str, str | None]:
     """One streamed turn with the official openai SDK, as a telephony provider sends it (with the
     business key: once a business has a key, its voice route wants it too)."""
-    client = server.openai_client(api_key=key)
-    stream = client.chat.completions.create(
-        model=VOICE_MODEL, messages=[{"role": "user", "content": text}], stream=True,
-        extra_body={"extra_metadata": {"telnyx_end_user_target": caller, "telnyx_conversation_id": call_id}})
-    spoken, finish = "", None
-    for chunk in stream:
-        validate_openai.validate_chunk(chunk.model_dump(exclude_unset=True))
-        if chunk.choices:
-            spoken += chunk.choices[0].delta.content or ""
-            finish = chunk.choices[0].finish_reason or finish
-    return spoken, finish
+    return stream_turn(server.openai_client(api_key=key), [{"role": "user", "content": text}],
+                       {"telnyx_end_user_target": caller, "telnyx_conversation_id": call_id})
 
 
 def slot_free_for(server, api: Api, phone: str, service: str, days_ahead: int) -> dict:

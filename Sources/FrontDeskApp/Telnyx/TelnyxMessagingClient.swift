@@ -26,22 +26,7 @@ struct TelnyxMessagingClient: Sendable {
         let request = UpstreamHTTPRequest(path: "", method: "POST", body: JSONValue.object(body).serialized(), bearerToken: apiKey,
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json")])
         let url = baseURL.hasSuffix("/") ? baseURL + "v2/messages" : baseURL + "/v2/messages"
-        do {
-            let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: 16_384, logger: logger)
-            let snippet = String(decoding: answer.body.prefix(300), as: UTF8.self)
-            switch answer.status {
-            case 200..<300:
-                return .sent(messageID: (try? JSONValue(parsing: answer.body))?["data"]?["id"]?.stringValue)
-            case 429, 500...599:
-                return .retryable("Telnyx answered \(answer.status): \(snippet)")
-            default:
-                return .refused("Telnyx answered \(answer.status): \(snippet)")
-            }
-        } catch let error as UpstreamError {
-            return .retryable(WebhookSender.describe(error))
-        } catch {
-            return .retryable("\(error)")
-        }
+        return await post(request, to: url, retrying: [429]) { $0?["data"]?["id"]?.stringValue }
     }
 
     /// Asks Telnyx's assistant to call `to` now (a scheduled event a few seconds ahead), with
@@ -66,14 +51,23 @@ struct TelnyxMessagingClient: Sendable {
                                           headers: [("Content-Type", "application/json"), ("Accept", "application/json"), ("Idempotency-Key", key)])
         let assistant = assistantID.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? assistantID
         let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + "v2/ai/assistants/\(assistant)/scheduled_events"
+        return await post(request, to: url, retrying: [409, 429]) { json in
+            json?["data"]?["scheduled_event_id"]?.stringValue ?? json?["scheduled_event_id"]?.stringValue
+        }
+    }
+
+    /// Sends `request` and sorts Telnyx's answer: 2xx sent (with the id `messageID` finds in
+    /// the body), 5xx, no answer or one of `retrying` worth another try, anything else refused.
+    private func post(
+        _ request: UpstreamHTTPRequest, to url: String, retrying: Set<Int>, messageID: (JSONValue?) -> String?
+    ) async -> Result {
         do {
             let answer = try await outbound.client().exchange(request, url: url, timeout: timeout, maxBodyBytes: 16_384, logger: logger)
             let snippet = String(decoding: answer.body.prefix(300), as: UTF8.self)
             switch answer.status {
             case 200..<300:
-                let json = try? JSONValue(parsing: answer.body)
-                return .sent(messageID: json?["data"]?["scheduled_event_id"]?.stringValue ?? json?["scheduled_event_id"]?.stringValue)
-            case 409, 429, 500...599:
+                return .sent(messageID: messageID(try? JSONValue(parsing: answer.body)))
+            case 500...599, _ where retrying.contains(answer.status):
                 return .retryable("Telnyx answered \(answer.status): \(snippet)")
             default:
                 return .refused("Telnyx answered \(answer.status): \(snippet)")
