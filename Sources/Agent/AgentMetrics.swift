@@ -22,9 +22,13 @@ enum AgentMetrics {
 
     /// FrontDesk's own share of a turn less the waits for the upstream and the tools: the whole
     /// turn on the JSON path (`json`), up to the first words the caller hears when streamed (`sse`).
-    static func overhead(_ duration: Duration, path: String) {
-        Timer(label: "frontdesk_overhead_seconds", dimensions: [("path", path)]).record(duration)
+    static func overhead(_ duration: Duration, streamed: Bool) {
+        (streamed ? overheadSSE : overheadJSON).record(duration)
     }
+
+    // Made once, not looked up in the registry on every turn.
+    private static let overheadJSON = Timer(label: "frontdesk_overhead_seconds", dimensions: [("path", "json")])
+    private static let overheadSSE = Timer(label: "frontdesk_overhead_seconds", dimensions: [("path", "sse")])
 
     /// Tokens the upstream reported, by model (the operator's configured model names).
     static func tokens(_ usage: Usage, model: String) {

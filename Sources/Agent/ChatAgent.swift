@@ -50,7 +50,7 @@ public final class ChatAgent: Sendable {
             var waited = Duration.zero
             let completion = try await runRounds(&state, credential: turn.upstreamCredential, waited: &waited, logger: logger)
             // FrontDesk's own share of the turn: everything but waiting for the upstream and the tools.
-            AgentMetrics.overhead(ContinuousClock.now - started - waited, path: "json")
+            AgentMetrics.overhead(ContinuousClock.now - started - waited, streamed: false)
             if let usage = completion.usage { AgentMetrics.tokens(usage, model: state.upstreamModel) }
             conversations?.record(state.conversationTurn(
                 answer: completion.content, clientToolCalls: completion.toolCalls, finishReason: completion.finishReason,

@@ -40,6 +40,6 @@ struct FirstWordClock: Sendable {
     mutating func speaking() {
         guard !spoken else { return }
         spoken = true
-        AgentMetrics.overhead(ContinuousClock.now - started - waited, path: "sse")
+        AgentMetrics.overhead(ContinuousClock.now - started - waited, streamed: true)
     }
 }
