@@ -71,8 +71,16 @@ import Testing
     /// S4: each refusal carries a reason the model can say.
     @Test func refusalsCarryASpeakableReason() throws {
         #expect(code { try book.book(request("2026-03-03", "08:00"), now: now) } == "outside_hours")
-        #expect(code { try book.book(request("2026-03-03", "12:15"), now: now) } == "outside_hours") // lunch
-        #expect(code { try book.book(request("2026-03-03", "16:45"), now: now) } == "outside_hours") // ends after 17:00
+        // Precise reasons while the office is open: Alice is at lunch (Bob works), a cleaning is
+        // Alice's alone, a visit that would end after 17:00.
+        #expect(code { try book.book(request("2026-03-03", "12:15"), now: now) } == "not_working_then")
+        #expect(code { try book.book(request("2026-03-03", "12:15", service: "cleaning", provider: nil), now: now) } == "not_working_then")
+        #expect(code { try book.book(request("2026-03-03", "16:45"), now: now) } == "runs_past_closing")
+        do {
+            _ = try book.book(request("2026-03-03", "12:15"), now: now)
+        } catch let error as SchedulingError {
+            #expect(error.message == "We are open then, but Dr. Alice does not see patients for a checkup at that time.")
+        }
         #expect(code { try book.book(request("2026-03-07", "10:00"), now: now) } == "outside_hours") // Saturday
         #expect(code { try book.book(request("2026-03-20", "10:00"), now: now) } == "closed_date")
         #expect(code { try book.book(request("2026-03-11", "10:00", provider: "bob"), now: now) } == "closed_date")

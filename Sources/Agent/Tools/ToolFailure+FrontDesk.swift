@@ -12,8 +12,10 @@ extension ToolFailure {
         case .slotUnavailable(let alternatives):
             let offers = alternatives.prefix(5).compactMap { voice?.slot($0) }
             self.init(code: "slot_unavailable", message: error.message, details: ["alternatives": .array(Array(offers))])
-        case .outsideHours:
-            self.init(code: "outside_hours", message: error.message)
+        case .outsideHours, .notWorkingThen:
+            self.init(code: error.code, message: error.message)
+        case .runsPastClosing(let minutes):
+            self.init(code: error.code, message: error.message, details: ["duration_minutes": .int(minutes)])
         case .closedDate:
             self.init(code: "closed", message: error.message)
         case .insideMinimumNotice(let minutes):

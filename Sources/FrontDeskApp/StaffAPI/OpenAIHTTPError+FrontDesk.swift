@@ -46,7 +46,7 @@ extension OpenAIHTTPError {
         case .slotUnavailable, .patientBusy:
             status = .conflict
             param = "start"
-        case .outsideHours, .closedDate, .insideMinimumNotice, .beyondHorizon, .inPast:
+        case .outsideHours, .notWorkingThen, .runsPastClosing, .closedDate, .insideMinimumNotice, .beyondHorizon, .inPast:
             status = .unprocessableContent
             param = "start"
         case .duplicatePatient(let existingID):

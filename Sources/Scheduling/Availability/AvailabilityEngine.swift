@@ -111,6 +111,26 @@ public struct AvailabilityEngine: Sendable {
         return AvailabilityResult(days: days, nextAvailableDate: next)
     }
 
+    /// The precise reason no provider's hours hold the visit: the business is closed then; it
+    /// is open but nobody who does the service (or not the provider asked for) works then; or
+    /// the visit starts in someone's hours but runs past their end. "Outside hours" for an open
+    /// office sent a model retrying the same time.
+    private func whyNotInHours(
+        service: CompiledSchedule.Service, providers: [String], request: BookingRequest, local: (date: LocalDate, minutes: Int)
+    ) -> SchedulingError {
+        func periods(_ provider: String) -> [Range<Int>] {
+            schedule.profile.locations.flatMap { schedule.workingPeriods(provider: provider, location: $0.id, on: local.date) }
+        }
+        if providers.contains(where: { periods($0).contains { $0.contains(local.minutes) } }) {
+            return .runsPastClosing(durationMinutes: service.duration)
+        }
+        if schedule.providerOrder.contains(where: { periods($0).contains { $0.contains(local.minutes) } }) {
+            let provider = request.providerID.flatMap { id in schedule.profile.providers.first { $0.id == id }?.name }
+            return .notWorkingThen(service: service.name.lowercased(), provider: provider)
+        }
+        return .outsideHours
+    }
+
     /// Decides whether `request` may be booked now, returning the concrete slot (provider and
     /// location filled in) or the reason it may not, most fundamental reason first.
     public func check(_ request: BookingRequest, busy: [String: [BusyInterval]], now: Date) -> Result<Slot, SchedulingError> {
@@ -146,7 +166,7 @@ public struct AvailabilityEngine: Sendable {
                    let closure = schedule.closure(provider: providers.first, on: local.date) {
                     return .failure(closure)
                 }
-                return .failure(.outsideHours)
+                return .failure(whyNotInHours(service: service, providers: providers, request: request, local: local))
             }
             return .failure(.slotUnavailable(alternatives: alternatives(near: request, busy: busy, now: now)))
         } catch let error as SchedulingError {

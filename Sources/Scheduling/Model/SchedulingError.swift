@@ -3,6 +3,10 @@
 public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible {
     case slotUnavailable(alternatives: [Slot])
     case outsideHours
+    /// We are open then, but nobody who does the service (or not the provider asked for) works then.
+    case notWorkingThen(service: String, provider: String?)
+    /// The visit would start in working hours but run past their end.
+    case runsPastClosing(durationMinutes: Int)
     case closedDate(reason: String?)
     case insideMinimumNotice(minutes: Int)
     case beyondHorizon(days: Int)
@@ -22,6 +26,8 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
         switch self {
         case .slotUnavailable: "slot_unavailable"
         case .outsideHours: "outside_hours"
+        case .notWorkingThen: "not_working_then"
+        case .runsPastClosing: "runs_past_closing"
         case .closedDate: "closed_date"
         case .insideMinimumNotice: "inside_minimum_notice"
         case .beyondHorizon: "beyond_horizon"
@@ -43,6 +49,12 @@ public enum SchedulingError: Error, Sendable, Equatable, CustomStringConvertible
                 ? "That time is no longer available."
                 : "That time is no longer available, but there are other times close to it."
         case .outsideHours: "That time is outside our opening hours."
+        case .notWorkingThen(let service, let provider?):
+            "We are open then, but \(provider) does not see patients for a \(service) at that time."
+        case .notWorkingThen(let service, nil):
+            "We are open then, but nobody who does a \(service) is working at that time."
+        case .runsPastClosing(let minutes):
+            "A visit of \(minutes) minutes starting then would run past the end of working hours."
         case .closedDate(let reason):
             reason.map { "We are closed that day (\($0))." } ?? "We are closed that day."
         case .insideMinimumNotice(let minutes):
