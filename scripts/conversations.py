@@ -294,6 +294,8 @@ class Result:
     turns: list[Turn] = field(default_factory=list)
     tool_calls: int = 0
     unkept_promises: int = 0
+    # Cancels and moves committed without a read-back the caller could answer first (goal: 0).
+    unconfirmed_changes: int = 0
     # Scripted runs only: how much of each upstream request repeats the beginning of the one before.
     stable_prefix_share: float | None = None
 
@@ -326,6 +328,38 @@ def claims(text: str) -> set[str]:
             continue
         found |= {kind for kind, pattern in CLAIMS.items() if pattern.search(sentence)}
     return found
+
+
+def unconfirmed_changes(db: sqlite3.Connection, conversation: str) -> int:
+    """Cancels and moves that committed without having been proposed (read back) in an earlier
+    turn of the call: what the call log's tool rounds show, whatever the model said."""
+    proposed: set[tuple[str, int]] = set()
+    unconfirmed = 0
+    rows = db.execute("""SELECT t.internal_messages FROM call_turns t JOIN calls c ON c.id = t.call_id
+                         WHERE c.id LIKE ? ORDER BY t.id""", (f"%{conversation}%",)).fetchall()
+    for (text,) in rows:
+        names: dict[str, str] = {}
+        this_turn: set[tuple[str, int]] = set()
+        for message in json.loads(text):
+            for call in message.get("tool_calls") or []:
+                names[call["id"]] = call["function"]["name"]
+            name = names.get(message.get("tool_call_id", ""))
+            if message.get("role") != "tool" or name not in ("cancel_appointment", "reschedule_appointment"):
+                continue
+            try:
+                content = json.loads(message.get("content") or "")
+            except ValueError:
+                continue
+            error = content.get("error") if isinstance(content, dict) else None
+            if error and error.get("code") == "confirmation_required":
+                proposal = (error.get("details") or {}).get("proposal") or {}
+                this_turn.add((name, proposal.get("appointment_id")))
+            elif isinstance(content, dict) and not error and not content.get("already_done"):
+                target = content.get("previous_appointment_id", content.get("appointment_id"))
+                if (name, target) not in proposed:
+                    unconfirmed += 1
+        proposed |= this_turn
+    return unconfirmed
 
 
 def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_key: str, workdir: Path) -> Result:
@@ -400,6 +434,7 @@ def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_ke
         with server.db() as db:
             result.tool_calls = db.execute("SELECT count(*) FROM tool_audit WHERE conversation_id LIKE ?",
                                            (f"%{conversation}%",)).fetchone()[0]
+            result.unconfirmed_changes = unconfirmed_changes(db, conversation)
         if fake:
             result.stable_prefix_share = stable_prefix_share(fake.chat_bodies())
         result.failures = judge(scenario.get("expect", {}), changes(start, calendar(server)), result, facts)
@@ -445,6 +480,8 @@ def judge(expect: dict, done: dict, result: Result, facts: dict) -> list[str]:
     called = [name for t in result.turns for name in t.client_tools]
     if called != wanted_tools:
         failures.append(f"client tool calls: expected {wanted_tools}, got {called}")
+    if result.unconfirmed_changes:
+        failures.append(f"unconfirmed changes: {result.unconfirmed_changes}")
     if result.unkept_promises != expect.get("unkept_promises", 0):
         failures.append(f"unkept promises: expected {expect.get('unkept_promises', 0)}, got {result.unkept_promises} "
                         f"({[t.unkept for t in result.turns]})")
@@ -462,15 +499,16 @@ def table(results: list[Result], label: str) -> str:
 
     passed = sum(r.passed for r in results)
     lines = [f"## Conversations against {label}: {passed}/{len(results)} passed "
-             f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises", "",
-             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Why not |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises, "
+             f"{sum(r.unconfirmed_changes for r in results)} unconfirmed changes", "",
+             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Unconfirmed changes | Why not |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         tokens = " / ".join(str(t.prompt_tokens) if t.prompt_tokens is not None else "n/a" for t in r.turns) or "n/a"
         why = "; ".join(r.failures).replace("|", "\\|")[:300]
         prefix = f"{r.stable_prefix_share:.0%}" if r.stable_prefix_share is not None else "n/a"
         lines.append(f"| {r.name} | {'pass' if r.passed else 'FAIL'} | {len(r.turns)} | {r.tool_calls} | "
-                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {why} |")
+                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {r.unconfirmed_changes} | {why} |")
     return "\n".join(lines)
 
 

@@ -16,10 +16,13 @@ public struct ToolContext: Sendable {
     public var channel: String
     /// On a reminder call FrontDesk placed: which reminder (from the call's dynamic variables).
     public var reminderID: Int64?
+    /// Changes proposed in earlier turns of this conversation, which the caller has since had
+    /// the chance to confirm: the same call made again now commits (`ChangeProposal`).
+    public var confirmable: [ChangeProposal]
 
     public init(
         conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity(),
-        channel: String = "voice", reminderID: Int64? = nil
+        channel: String = "voice", reminderID: Int64? = nil, confirmable: [ChangeProposal] = []
     ) {
         self.conversationID = conversationID
         self.callerNumber = callerNumber
@@ -28,6 +31,12 @@ public struct ToolContext: Sendable {
         self.identity = identity
         self.channel = channel
         self.reminderID = reminderID
+        self.confirmable = confirmable
+    }
+
+    /// Whether `change` was proposed in an earlier turn (and so may commit now).
+    public func isConfirmed(_ change: ChangeProposal) -> Bool {
+        confirmable.contains { $0.isConfirmed(by: change) }
     }
 
     /// The call as the front desk sees it.

@@ -117,6 +117,7 @@ public final class ChatAgent: Sendable {
         let includesAnswers = turn.callID?.isEmpty ?? true
         var clientMessages = turn.request.messages
         var identity = TurnIdentity.State()
+        var confirmable: [ChangeProposal] = []
         if conversations != nil {
             // The model must still know what its tools told it in earlier turns (the slots it
             // offered, the appointment id it booked); the client never saw those rounds. And a
@@ -125,6 +126,7 @@ public final class ChatAgent: Sendable {
                 turn.request.messages, turns: await remembered, callerNumber: turn.callerNumber, includesAnswers: includesAnswers)
             clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
             identity = TranscriptAnchor.inheritedIdentity(from: continued)
+            confirmable = ChangeProposal.awaitingConfirmation(in: continued)
         }
 
         var messages = [ChatMessage.system(system)]
@@ -159,7 +161,8 @@ public final class ChatAgent: Sendable {
             channel: turn.channel,
             request: turn.request,
             context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger,
-                                 identity: TurnIdentity(identity), channel: turn.channel, reminderID: turn.reminderID),
+                                 identity: TurnIdentity(identity), channel: turn.channel, reminderID: turn.reminderID,
+                                 confirmable: confirmable),
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),

@@ -123,8 +123,12 @@ public final class FrontDesk: Sendable {
     }
 
     /// Cancels an appointment: a caller only their own (anyone else's is `not_found`), staff
-    /// and the system any of the business's. Cancelling a cancelled one returns it unchanged.
-    public func cancel(appointmentID: Int64, reason: String?, for actor: FrontDeskActor, now: Date) async throws(FrontDeskError) -> Appointment {
+    /// and the system any of the business's. Cancelling a cancelled one returns it unchanged,
+    /// with `changed` false (and is not counted again).
+    @discardableResult
+    public func cancel(
+        appointmentID: Int64, reason: String?, for actor: FrontDeskActor, now: Date
+    ) async throws(FrontDeskError) -> (appointment: Appointment, changed: Bool) {
         let owner = try await ownerScope(actor)
         let transaction = ContinuousClock.now
         defer { FrontDeskMetrics.transaction("cancel", since: transaction) }
@@ -132,8 +136,15 @@ public final class FrontDesk: Sendable {
             try await store.cancel(appointmentID: appointmentID, patientID: owner, reason: reason,
                                    change: actor.change(actingFor: owner), now: now)
         }
-        FrontDeskMetrics.changed("cancelled", by: actor)
+        if cancelled.changed { FrontDeskMetrics.changed("cancelled", by: actor) }
         return cancelled
+    }
+
+    /// One appointment the actor may see (a caller only their own patient's; anyone else's is
+    /// `not_found`), in any status: what a change is read back from before it is made.
+    public func ownAppointment(id: Int64, for actor: FrontDeskActor) async throws(FrontDeskError) -> Appointment {
+        let owner = try await ownerScope(actor)
+        return try await attempt { try await store.appointment(id: id, patientID: owner) }
     }
 
     /// Moves an appointment to `newStart` in one transaction (see `cancel` for whose).

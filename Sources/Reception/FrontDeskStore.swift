@@ -14,6 +14,8 @@ public protocol FrontDeskStore: StaffStore, WebhookStore, TextStore {
     func profile() async throws -> BusinessProfile
     func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
     func patient(id: Int64) async throws -> Patient?
+    /// One appointment in any status, of the patient (`patientID` nil: of anyone); throws `.notFound`.
+    func appointment(id: Int64, patientID: Int64?) async throws -> Appointment
     /// The one patient the number identifies, or nil when none or several do.
     func patient(recognisedBy phone: String) async throws -> Patient?
     /// The patient the number identifies (as `patient(recognisedBy:)`), their next booked
@@ -32,8 +34,10 @@ public protocol FrontDeskStore: StaffStore, WebhookStore, TextStore {
     func confirmHold(
         _ holdID: Int64, patientID: Int64, conversationID: String, notes: String?, idempotencyKey: String?, change: ChangeRecord, now: Date
     ) async throws -> Appointment
-    /// `patientID` nil: any appointment of the business (staff and system).
-    func cancel(appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date) async throws -> Appointment
+    /// `patientID` nil: any appointment of the business (staff and system). `changed` is false
+    /// when it was already cancelled (nothing written).
+    func cancel(appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date) async throws
+        -> (appointment: Appointment, changed: Bool)
     func reschedule(
         appointmentID: Int64, patientID: Int64?, to newStart: Date, providerID: String?, locationID: String?, idempotencyKey: String?,
         change: ChangeRecord, now: Date

@@ -49,6 +49,10 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
 
     public func patient(id: Int64) async throws -> Patient? { try await onReader { try $0.patient(id: id) } }
 
+    public func appointment(id: Int64, patientID: Int64?) async throws -> Appointment {
+        try await onReader { try $0.appointment(id: id, forPatient: patientID) }
+    }
+
     public func patient(recognisedBy phone: String) async throws -> Patient? {
         try await onReader { try $0.patient(byPhone: phone) }
     }
@@ -91,10 +95,12 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
         }
     }
 
-    public func cancel(appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date) async throws -> Appointment {
+    public func cancel(
+        appointmentID: Int64, patientID: Int64?, reason: String?, change: ChangeRecord, now: Date
+    ) async throws -> (appointment: Appointment, changed: Bool) {
         try await onWriter {
-            try $0.cancel(appointmentID: appointmentID, forPatient: patientID, reason: reason, conversationID: change.conversationID,
-                          change: change, now: now)
+            try $0.cancelReporting(appointmentID: appointmentID, forPatient: patientID, reason: reason, conversationID: change.conversationID,
+                                   change: change, now: now)
         }
     }
 

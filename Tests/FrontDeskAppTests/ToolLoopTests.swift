@@ -163,7 +163,7 @@ struct ToolLoopTests {
         ]
     }
 
-    @Test func aCallerReschedulesThenCancelsTheirOwnAppointment() async throws {
+    @Test func aCallerReschedulesThenCancelsTheirOwnAppointmentEachAfterConfirmingWhatWasReadBack() async throws {
         try await Self.run { client, upstream, path in
             // Given Emily's seeded appointment and a free time for the same service and provider
             let book = try AppointmentBook(path: path)
@@ -173,16 +173,35 @@ struct ToolLoopTests {
                 AvailabilityQuery(serviceID: original.serviceID, providerID: original.providerID,
                                   from: ZonedClock(identifier: "America/New_York")!.local(original.start).date.adding(days: 1)),
                 now: Date()).slots.first)
+            let move = #"{"appointment_id":\#(original.id),"new_start":"\#(Self.newYork.isoDateTime(slot.start))","provider_id":null,"location_id":null}"#
+            var history: [(String, String)] = [("user", "Please move my appointment to the next day.")]
+
+            // When she asks to move it, and the model calls the tool at once, twice in the turn
             upstream.enqueue([
-                .toolCalls([ScriptedToolCall(id: "call_move", name: "reschedule_appointment",
-                                             arguments: #"{"appointment_id":\#(original.id),"new_start":"\#(Self.newYork.isoDateTime(slot.start))","provider_id":null,"location_id":null}"#)],
-                           shape: .whole),
+                .toolCalls([ScriptedToolCall(id: "call_move", name: "reschedule_appointment", arguments: move)], shape: .whole),
+                .toolCalls([ScriptedToolCall(id: "call_move_again", name: "reschedule_appointment", arguments: move)], shape: .whole),
+                .text("Shall I move it?"),
+            ])
+            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1", history: history)).status == .ok)
+            // Then nothing moved: both calls only proposed, with the words to read back
+            for id in ["call_move", "call_move_again"] {
+                let proposed = try #require(Self.toolResults(try Self.last(upstream))[id])
+                #expect(proposed["error"]?["code"] == "confirmation_required")
+                let readBack = try #require(proposed["error"]?["details"]?["read_back"]?.stringValue)
+                #expect(readBack.hasPrefix("move your "))
+                #expect(readBack.contains(LocalTime(timeZone: TimeZone(identifier: "America/New_York")!).slot(slot.start)))
+            }
+            #expect(try book.appointment(id: original.id, forPatient: emily.id).status == .booked)
+
+            // When she says yes in her next words and the model calls again with the same target
+            history += [("assistant", "Shall I move it?"), ("user", "Yes, please.")]
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_move_yes", name: "reschedule_appointment", arguments: move)], shape: .whole),
                 .text("Moved."),
             ])
-            // When she asks to move it
-            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1")).status == .ok)
+            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1", history: history)).status == .ok)
             // Then the old one is released and the new one booked, linked to it
-            let moved = try #require(Self.toolResults(try Self.last(upstream))["call_move"])
+            let moved = try #require(Self.toolResults(try Self.last(upstream))["call_move_yes"])
             let newIDValue = try #require(moved["appointment_id"]?.intValue)
             let newID = Int64(newIDValue)
             #expect(try book.appointment(id: original.id, forPatient: emily.id).status == .cancelled)
@@ -190,17 +209,64 @@ struct ToolLoopTests {
             #expect(stored.rescheduledFrom == original.id)
             #expect(stored.start == slot.start)
 
-            // When she then cancels the new one
+            // When she then cancels the new one: proposed, confirmed in the next turn, then asked again
+            let cancel = #"{"appointment_id":\#(newID),"reason":"travelling"}"#
+            history += [("assistant", "Moved."), ("user", "Actually, cancel it.")]
             upstream.enqueue([
-                .toolCalls([ScriptedToolCall(id: "call_cancel", name: "cancel_appointment",
-                                             arguments: #"{"appointment_id":\#(newID),"reason":"travelling"}"#)], shape: .whole),
+                .toolCalls([ScriptedToolCall(id: "call_cancel", name: "cancel_appointment", arguments: cancel)], shape: .whole),
+                .text("Cancel it?"),
+            ])
+            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1", history: history)).status == .ok)
+            #expect(Self.toolResults(try Self.last(upstream))["call_cancel"]?["error"]?["code"] == "confirmation_required")
+            #expect(try book.appointment(id: newID, forPatient: emily.id).status == .booked)
+            history += [("assistant", "Cancel it?"), ("user", "Yes.")]
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_cancel_yes", name: "cancel_appointment", arguments: cancel)], shape: .whole),
+                .toolCalls([ScriptedToolCall(id: "call_cancel_twice", name: "cancel_appointment", arguments: cancel)], shape: .whole),
                 .text("Cancelled."),
             ])
-            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1", user: "Cancel it")).status == .ok)
-            // Then it is cancelled with her reason
+            #expect(try await client.complete(Self.body(caller: Self.emily, conversation: "move-1", history: history)).status == .ok)
+            // Then it is cancelled with her reason, and the repeated cancel says it was already done
             let cancelled = try book.appointment(id: newID, forPatient: emily.id)
             #expect(cancelled.status == .cancelled)
             #expect(cancelled.cancelReason == "travelling")
+            let results = Self.toolResults(try Self.last(upstream))
+            #expect(results["call_cancel_yes"]?["status"] == "cancelled")
+            #expect(results["call_cancel_yes"]?["already_done"] == nil)
+            #expect(results["call_cancel_twice"]?["already_done"] == true)
+        }
+    }
+
+    @Test func aConfirmationOfAnotherTargetProposesAgainAndChangesNothing() async throws {
+        try await Self.run { client, upstream, path in
+            // Given a move proposed to one free time
+            let book = try AppointmentBook(path: path)
+            let emily = try #require(try book.patient(byPhone: Self.emily))
+            let original = try #require(try book.appointments(forPatient: emily.id, from: Date()).first)
+            let slots = try book.findAvailableSlots(
+                AvailabilityQuery(serviceID: original.serviceID, providerID: original.providerID,
+                                  from: ZonedClock(identifier: "America/New_York")!.local(original.start).date.adding(days: 1)),
+                now: Date()).slots
+            try #require(slots.count >= 2)
+            func move(_ slot: Slot) -> String {
+                #"{"appointment_id":\#(original.id),"new_start":"\#(Self.newYork.isoDateTime(slot.start))","provider_id":null,"location_id":null}"#
+            }
+            var history: [(String, String)] = [("user", "Move my appointment, please.")]
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_a", name: "reschedule_appointment", arguments: move(slots[0]))], shape: .whole),
+                .text("Shall I?"),
+            ])
+            _ = try await client.complete(Self.body(caller: Self.emily, conversation: "move-2", history: history))
+            // When the caller says yes but the model calls with another time
+            history += [("assistant", "Shall I?"), ("user", "Yes.")]
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_b", name: "reschedule_appointment", arguments: move(slots[1]))], shape: .whole),
+                .text("Shall I?"),
+            ])
+            _ = try await client.complete(Self.body(caller: Self.emily, conversation: "move-2", history: history))
+            // Then that time is only proposed, and nothing moved
+            #expect(Self.toolResults(try Self.last(upstream))["call_b"]?["error"]?["code"] == "confirmation_required")
+            #expect(try book.appointment(id: original.id, forPatient: emily.id).status == .booked)
         }
     }
 
@@ -423,9 +489,15 @@ struct ToolLoopTests {
 
     /// A Telnyx-style turn: the caller's number and conversation id in `extra_metadata`.
     static func body(caller: String?, conversation: String, user: String = "I'd like a cleaning", stream: Bool = false) -> JSONValue {
+        body(caller: caller, conversation: conversation, history: [("user", user)], stream: stream)
+    }
+
+    /// A turn of a call whose client-kept history is `history` (role, text), its last message the caller's.
+    static func body(caller: String?, conversation: String, history: [(String, String)], stream: Bool = false) -> JSONValue {
         var extra: [String: JSONValue] = ["telnyx_conversation_id": .string(conversation)]
         if let caller { extra["telnyx_end_user_target"] = .string(caller) }
-        return ["messages": [["role": "user", "content": .string(user)]], "stream": .bool(stream), "extra_metadata": .object(extra)]
+        let messages = history.map { role, text -> JSONValue in ["role": .string(role), "content": .string(text)] }
+        return ["messages": .array(messages), "stream": .bool(stream), "extra_metadata": .object(extra)]
     }
 
     /// The text the caller hears: every content delta of an SSE body, joined.

@@ -151,19 +151,28 @@ def test_a_caller_reschedules_then_cancels_their_appointment(server, client, fak
     call.say("Can I move my appointment to a day later?")
     new_start = first_slot_free_for(server, EMILY, tool_results(fake.chat_bodies()[1])["call_find"])["start"]
 
-    fake.script(
-        tool_calls_reply([{"id": "call_move", "name": "reschedule_appointment", "arguments": json.dumps({
-            "appointment_id": original_id, "new_start": new_start, "provider_id": None, "location_id": None})}],
-            shape="interleaved"),
-        text_reply("Moved."))
-    assert call.say("Yes please.")[0].endswith("Moved.")
-    new_id = tool_results(fake.chat_bodies()[3])["call_move"]["appointment_id"]
+    move = tool_calls_reply([{"id": "call_move", "name": "reschedule_appointment", "arguments": json.dumps({
+        "appointment_id": original_id, "new_start": new_start, "provider_id": None, "location_id": None})}],
+        shape="interleaved")
+    # The first call only proposes the move, with the words to read back; nothing changes yet.
+    fake.script(move, text_reply("Move it there?"))
+    assert call.say("Yes please.")[0].endswith("Move it there?")
+    proposed = tool_results(fake.chat_bodies()[-1])["call_move"]["error"]
+    assert proposed["code"] == "confirmation_required" and proposed["details"]["read_back"].startswith("move your ")
+    with db(server) as c:
+        assert c.execute("SELECT status FROM appointments WHERE id = ?", (original_id,)).fetchone() == ("booked",)
+    # The same call after the caller's yes moves it.
+    fake.script(move, text_reply("Moved."))
+    assert call.say("Yes, that's right.")[0].endswith("Moved.")
+    new_id = tool_results(fake.chat_bodies()[-1])["call_move"]["appointment_id"]
 
-    fake.script(
-        tool_calls_reply([{"id": "call_cancel", "name": "cancel_appointment", "arguments": json.dumps({
-            "appointment_id": new_id, "reason": "travelling"})}], shape="whole"),
-        text_reply("Cancelled."))
-    assert call.say("Actually, cancel it. I'm travelling.")[0].endswith("Cancelled.")
+    cancel = tool_calls_reply([{"id": "call_cancel", "name": "cancel_appointment", "arguments": json.dumps({
+        "appointment_id": new_id, "reason": "travelling"})}], shape="whole")
+    fake.script(cancel, text_reply("Cancel it?"))
+    call.say("Actually, cancel it. I'm travelling.")
+    assert tool_results(fake.chat_bodies()[-1])["call_cancel"]["error"]["code"] == "confirmation_required"
+    fake.script(cancel, text_reply("Cancelled."))
+    assert call.say("Yes.")[0].endswith("Cancelled.")
 
     with db(server) as c:
         old = c.execute("SELECT status FROM appointments WHERE id = ?", (original_id,)).fetchone()

@@ -54,7 +54,7 @@ struct CalendarVoice {
     }
 
     /// Refusals of a time that cannot be had at all, whatever else is booked.
-    static let timeRefusals: Set<String> = ["outside_hours", "closed", "minimum_notice", "in_past"]
+    static let timeRefusals: Set<String> = ["outside_hours", "not_working_then", "runs_past_closing", "closed", "minimum_notice", "in_past"]
 
     /// A refusal that leads somewhere: a time that cannot be had (outside hours, a closed day,
     /// too soon, past) comes back with the nearest real openings for the same visit from that
@@ -90,6 +90,12 @@ struct CalendarVoice {
             "provider_id": .string(slot.providerID), "provider": .string(providerName(slot.providerID)),
             "location_id": .string(slot.locationID), "location": .string(locationName(slot.locationID)),
         ]
+    }
+
+    /// "your cleaning on Monday, November 30 at 8:00 AM with Dr. Anika Patel": an appointment
+    /// as the assistant reads it back before changing it.
+    func describe(_ appointment: Appointment) -> String {
+        "your \(serviceName(appointment.serviceID).lowercased()) on \(local.slot(appointment.start)) with \(providerName(appointment.providerID))"
     }
 
     func appointment(_ appointment: Appointment) -> JSONValue {

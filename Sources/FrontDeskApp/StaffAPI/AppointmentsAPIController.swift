@@ -75,7 +75,7 @@ struct AppointmentsAPIController: Sendable {
         let cancelled = try await StaffResponse.attempt { () async throws(FrontDeskError) in
             try await staff.desk.cancel(appointmentID: id, reason: reason, for: staff.actor, now: Date())
         }
-        return try await respond(with: cancelled.id, staff: staff, view: view)
+        return try await respond(with: cancelled.appointment.id, staff: staff, view: view)
     }
 
     @Sendable func reschedule(_ request: Request, context: FrontDeskRequestContext) async throws -> Response {

@@ -97,16 +97,26 @@ extension AppointmentBook {
         appointmentID: Int64, forPatient patientID: Int64?, reason: String?, conversationID: String?,
         change: ChangeRecord = .system("direct"), now: Date
     ) throws -> Appointment {
+        try cancelReporting(appointmentID: appointmentID, forPatient: patientID, reason: reason, conversationID: conversationID,
+                            change: change, now: now).appointment
+    }
+
+    /// `cancel`, telling too whether this call cancelled it (false: it was already cancelled),
+    /// so a repeated cancel is said to be already done and is not counted twice.
+    public func cancelReporting(
+        appointmentID: Int64, forPatient patientID: Int64?, reason: String?, conversationID: String?,
+        change: ChangeRecord = .system("direct"), now: Date
+    ) throws -> (appointment: Appointment, changed: Bool) {
         try write { db in
             let appointment = try Self.appointment(appointmentID, forPatient: patientID, db: db)
-            if appointment.status == .cancelled { return appointment }
+            if appointment.status == .cancelled { return (appointment, false) }
             guard appointment.status == .booked else { throw SchedulingError.notBooked }
             guard appointment.start > now else { throw SchedulingError.inPast }
             try db.run("UPDATE appointments SET status = 'cancelled', cancel_reason = ?, conversation_id = ?, updated_at = ? WHERE id = ?",
                        [v(reason), v(conversationID), v(now.unixSeconds), v(appointmentID)])
             let cancelled = try Self.appointment(appointmentID, forPatient: patientID, db: db)
             try recordChange(.bookingCancelled, cancelled, change: change, detail: reason, db: db, now: now)
-            return cancelled
+            return (cancelled, true)
         }
     }
 
@@ -245,6 +255,11 @@ extension AppointmentBook {
     }
 
     /// One appointment of `patientID` (nil: of anyone). Another patient's is `.notFound`.
+    /// One appointment of the patient (`patientID` nil: of anyone); `.notFound` otherwise.
+    public func appointment(id: Int64, forPatient patientID: Int64?) throws -> Appointment {
+        try read { db in try Self.appointment(id, forPatient: patientID, db: db) }
+    }
+
     static func appointment(_ id: Int64, forPatient patientID: Int64?, db: SQLiteConnection) throws -> Appointment {
         guard let found = try db.first("SELECT \(appointmentColumns) FROM appointments WHERE id = ?1 AND (?2 IS NULL OR patient_id = ?2)",
                                        [v(id), v(patientID)], appointmentRow) else {
