@@ -296,6 +296,11 @@ class Result:
     unkept_promises: int = 0
     # Cancels and moves committed without a read-back the caller could answer first (goal: 0).
     unconfirmed_changes: int = 0
+    # Claims FrontDesk's speech guard withheld (no tool committed them), and markup it took out.
+    withheld_claims: int = 0
+    markup_removed: int = 0
+    # Markdown, JSON or field names the caller heard anyway (goal: 0).
+    markup_heard: int = 0
     # Scripted runs only: how much of each upstream request repeats the beginning of the one before.
     stable_prefix_share: float | None = None
 
@@ -328,6 +333,14 @@ def claims(text: str) -> set[str]:
             continue
         found |= {kind for kind, pattern in CLAIMS.items() if pattern.search(sentence)}
     return found
+
+
+MARKUP = re.compile(r"\*\*|`|\{\"|^\s*#|^\s*\d+\.\s|\b[a-z]+_[a-z_]+\b", re.MULTILINE)
+
+
+def markup_heard(text: str) -> int:
+    """Markdown, JSON and field names in what the caller heard: none should be there."""
+    return len(MARKUP.findall(text))
 
 
 def unconfirmed_changes(db: sqlite3.Connection, conversation: str) -> int:
@@ -435,6 +448,12 @@ def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_ke
             result.tool_calls = db.execute("SELECT count(*) FROM tool_audit WHERE conversation_id LIKE ?",
                                            (f"%{conversation}%",)).fetchone()[0]
             result.unconfirmed_changes = unconfirmed_changes(db, conversation)
+            for (text,) in db.execute("""SELECT t.interventions FROM call_turns t WHERE t.call_id LIKE ?""",
+                                      (f"%{conversation}%",)).fetchall():
+                kinds = [item.get("kind") for item in json.loads(text)]
+                result.withheld_claims += kinds.count("unkept_claim")
+                result.markup_removed += kinds.count("markup")
+        result.markup_heard = sum(markup_heard(t.heard) for t in result.turns)
         if fake:
             result.stable_prefix_share = stable_prefix_share(fake.chat_bodies())
         result.failures = judge(scenario.get("expect", {}), changes(start, calendar(server)), result, facts)
@@ -482,6 +501,10 @@ def judge(expect: dict, done: dict, result: Result, facts: dict) -> list[str]:
         failures.append(f"client tool calls: expected {wanted_tools}, got {called}")
     if result.unconfirmed_changes:
         failures.append(f"unconfirmed changes: {result.unconfirmed_changes}")
+    if result.markup_heard:
+        failures.append(f"markup heard: {result.markup_heard}")
+    if "withheld_claims" in expect and result.withheld_claims != expect["withheld_claims"]:
+        failures.append(f"withheld claims: expected {expect['withheld_claims']}, got {result.withheld_claims}")
     if result.unkept_promises != expect.get("unkept_promises", 0):
         failures.append(f"unkept promises: expected {expect.get('unkept_promises', 0)}, got {result.unkept_promises} "
                         f"({[t.unkept for t in result.turns]})")
@@ -500,15 +523,17 @@ def table(results: list[Result], label: str) -> str:
     passed = sum(r.passed for r in results)
     lines = [f"## Conversations against {label}: {passed}/{len(results)} passed "
              f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises, "
-             f"{sum(r.unconfirmed_changes for r in results)} unconfirmed changes", "",
-             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Unconfirmed changes | Why not |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             f"{sum(r.unconfirmed_changes for r in results)} unconfirmed changes, {sum(r.withheld_claims for r in results)} claims withheld, "
+             f"{sum(r.markup_heard for r in results)} markup heard", "",
+             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Unconfirmed changes | Withheld claims | Markup removed / heard | Why not |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         tokens = " / ".join(str(t.prompt_tokens) if t.prompt_tokens is not None else "n/a" for t in r.turns) or "n/a"
         why = "; ".join(r.failures).replace("|", "\\|")[:300]
         prefix = f"{r.stable_prefix_share:.0%}" if r.stable_prefix_share is not None else "n/a"
         lines.append(f"| {r.name} | {'pass' if r.passed else 'FAIL'} | {len(r.turns)} | {r.tool_calls} | "
-                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {r.unconfirmed_changes} | {why} |")
+                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {r.unconfirmed_changes} | "
+                     f"{r.withheld_claims} | {r.markup_removed} / {r.markup_heard} | {why} |")
     return "\n".join(lines)
 
 

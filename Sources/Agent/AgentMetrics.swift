@@ -40,4 +40,14 @@ enum AgentMetrics {
     static func tool(_ name: String, outcome: String, took duration: Duration) {
         Timer(label: "frontdesk_tool_duration_seconds", dimensions: [("tool", name), ("outcome", outcome)]).record(duration)
     }
+
+    /// One thing the speech guard withheld or changed, by kind (never the words).
+    static func intervention(_ kind: SpeechIntervention.Kind) {
+        Counter(label: "frontdesk_speech_interventions_total", dimensions: [("kind", kind.rawValue)]).increment()
+    }
+
+    /// How long the caller's first words waited in the speech guard for their clause to end,
+    /// from the model's first words to FrontDesk saying them (streamed turns that began in words).
+    static func speechHold(_ duration: Duration) { hold.record(duration) }
+    private static let hold = Timer(label: "frontdesk_speech_hold_seconds")
 }

@@ -74,6 +74,18 @@ public struct AgentStream: Sendable {
         var usage: Usage?
         var chunks = first
         var round = 0
+        var speech = state.speechGuard()
+        var corrected = false
+        /// Says what the guard let through.
+        func say(_ words: String) async throws {
+            guard !words.isEmpty else { return }
+            var words = words
+            // A new round (after a withheld claim) starts where the last words ended.
+            if let last = spokenText.last, !last.isWhitespace, words.first?.isWhitespace == false { words = " " + words }
+            spokenText += words
+            firstWord.speaking()
+            try await emit(state.chunk(.init(content: words)))
+        }
         while true {
             var assembler = ToolCallAssembler()
             var text = ""
@@ -90,9 +102,8 @@ public struct AgentStream: Sendable {
                         if round == 0, !(delta.content ?? "").isEmpty || !delta.toolCalls.isEmpty { firstWord.upstreamFirstToken() }
                         if let content = delta.content, !content.isEmpty {
                             text += content
-                            spokenText += content
-                            firstWord.speaking()
-                            try await emit(state.chunk(.init(content: content)))
+                            firstWord.modelWords()
+                            try await say(speech.feed(content) { state.evidence })
                         }
                         for call in delta.toolCalls {
                             assembler.add(call)
@@ -100,22 +111,26 @@ public struct AgentStream: Sendable {
                             // call's arguments and the tools run: speak the filler as soon as
                             // one of our tools is named, not after the round.
                             if let name = call.name, !state.clientToolNames.contains(name) {
-                                try await sayFiller(state: state, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
+                                try await sayFiller(state: state, speech: &speech, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
                             }
                         }
                     }
                     if let reason = chunk.finishReason { finishReason = reason }
                 }
             } catch let error as AgentError {
+                try await say(speech.endOfRound { state.evidence })
                 throw error
             } catch let gone as ClientWentAway {
                 throw gone
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                // What the model said before the failure is said still (a claim only if backed).
+                try await say(speech.endOfRound { state.evidence })
                 throw AgentError.upstreamInterrupted("The upstream stream failed: \(error)")
             }
 
+            try await say(speech.endOfRound { state.evidence })
             let calls = assembler.calls(idPrefix: "call_\(state.id.suffix(8))_")
             // A stream of `choices: []` (or nothing) then [DONE] answered nothing: an error, as
             // the JSON path treats a completion without choices, never an empty success.
@@ -123,6 +138,29 @@ public struct AgentStream: Sendable {
                 throw AgentError.upstreamInterrupted("The upstream stream ended without an answer.")
             }
             let (ours, client) = agent.tools.partition(calls, clientTools: state.clientToolNames)
+            if ours.isEmpty, let withheld = speech.withheld {
+                state.intervened(speech.takeInterventions() + [SpeechIntervention(kind: .unkeptClaim, text: withheld)])
+                // Once, and only while there is time and a round to spare: ask again, telling
+                // the model nothing changed. A client call (a transfer) goes ahead without it.
+                if client.isEmpty, !corrected, round < agent.configuration.maxToolRounds, ContinuousClock.now < state.deadline {
+                    corrected = true
+                    state.intervened([SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                    state.messages.append(.assistant(text, toolCalls: []))
+                    state.messages.append(.system(ChatAgent.correction(withheld: withheld, heard: spokenText)))
+                    speech.startRound()
+                    let asked = ContinuousClock.now
+                    chunks = try await agent.upstream.stream(
+                        state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
+                    firstWord.waitedOnUpstream(since: asked)
+                    round += 1
+                    continue
+                }
+                if client.isEmpty {
+                    state.intervened([SpeechIntervention(kind: .safeLine, text: withheld)])
+                    try await say((spokenText.isEmpty ? "" : " ") + state.persona.safeLine)
+                }
+            }
+            state.intervened(speech.takeInterventions())
             if ours.isEmpty {
                 try await emitClientCalls(client, state: state, emit: emit)
                 let reason = client.isEmpty ? (finishReason ?? "stop") : "tool_calls"
@@ -135,13 +173,22 @@ public struct AgentStream: Sendable {
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
             // When the call's name came in no fragment of its own (or the model spoke first), now.
-            try await sayFiller(state: state, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
+            try await sayFiller(state: state, speech: &speech, spokenText: &spokenText, firstWord: &firstWord, emit: emit)
             let answer = ChatCompletion(
                 id: state.id, created: state.created, model: state.responseModel, content: text.isEmpty ? nil : text,
                 toolCalls: calls, finishReason: "tool_calls")
             let toolsStarted = ContinuousClock.now
             await state.runTools(ours, alongside: answer, tools: agent.tools)
             firstWord.waitedOnTools(since: toolsStarted)
+            // Words said alongside the calls ("You're booked!") may be backed by them now.
+            try await say(speech.reconsider { state.evidence })
+            if let withheld = speech.withheld {
+                corrected = true
+                state.intervened([SpeechIntervention(kind: .unkeptClaim, text: withheld),
+                                  SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                state.messages.append(.system(ChatAgent.correction(withheld: withheld, heard: spokenText)))
+                speech.startRound()
+            }
             if !client.isEmpty {
                 try await emitClientCalls(client, state: state, emit: emit)
                 try await finish("tool_calls", usage: usage, state: state, emit: emit)
@@ -163,9 +210,11 @@ public struct AgentStream: Sendable {
 
     /// The persona's filler, once, and only before anything else was said (texts get none).
     private func sayFiller(
-        state: TurnState, spokenText: inout String, firstWord: inout FirstWordClock, emit: (ChatCompletionChunk) async throws -> Void
+        state: TurnState, speech: inout SpeechGuard, spokenText: inout String, firstWord: inout FirstWordClock,
+        emit: (ChatCompletionChunk) async throws -> Void
     ) async throws {
         guard spokenText.isEmpty, state.channel != "sms", let filler = state.persona.filler else { return }
+        speech.fillerSaid = true
         firstWord.speaking()
         spokenText += filler + " "
         try await emit(state.chunk(.init(content: filler + " ")))

@@ -69,6 +69,7 @@ public final class ChatAgent: Sendable {
     ) async throws(AgentError) -> ChatCompletion {
         var usage: Usage?
         var round = 0
+        var corrected = false
         while true {
             let asked = ContinuousClock.now
             let answer = try await upstream.complete(
@@ -77,7 +78,26 @@ public final class ChatAgent: Sendable {
             if let roundUsage = answer.usage { usage = (usage ?? Usage()) + roundUsage }
             let (ours, client) = tools.partition(answer.toolCalls, clientTools: state.clientToolNames)
             if ours.isEmpty {
-                return state.completion(content: answer.content, toolCalls: client, refusal: answer.refusal,
+                // The same guard as the spoken path: what the answer claims must be backed.
+                var speech = state.speechGuard()
+                var content = answer.content.map { speech.feed($0) { state.evidence } + speech.endOfRound { state.evidence } }
+                state.intervened(speech.takeInterventions())
+                if let withheld = speech.withheld {
+                    state.intervened([SpeechIntervention(kind: .unkeptClaim, text: withheld)])
+                    if client.isEmpty, !corrected, round < configuration.maxToolRounds, ContinuousClock.now < state.deadline {
+                        corrected = true
+                        state.intervened([SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                        state.messages.append(.assistant(answer.content, toolCalls: []))
+                        state.messages.append(.system(Self.correction(withheld: withheld, heard: "")))
+                        round += 1
+                        continue
+                    }
+                    if client.isEmpty {
+                        state.intervened([SpeechIntervention(kind: .safeLine, text: withheld)])
+                        content = [content ?? "", state.persona.safeLine].filter { !$0.isEmpty }.joined(separator: " ")
+                    }
+                }
+                return state.completion(content: content, toolCalls: client, refusal: answer.refusal,
                                         finishReason: client.isEmpty ? answer.finishReason : "tool_calls", usage: usage)
             }
             if round >= configuration.maxToolRounds {
@@ -118,6 +138,7 @@ public final class ChatAgent: Sendable {
         var clientMessages = turn.request.messages
         var identity = TurnIdentity.State()
         var confirmable: [ChangeProposal] = []
+        var earlierRounds: [ChatMessage] = []
         if conversations != nil {
             // The model must still know what its tools told it in earlier turns (the slots it
             // offered, the appointment id it booked); the client never saw those rounds. And a
@@ -127,7 +148,11 @@ public final class ChatAgent: Sendable {
             clientMessages = TranscriptAnchor.splice(clientMessages, continued: continued)
             identity = TranscriptAnchor.inheritedIdentity(from: continued)
             confirmable = ChangeProposal.awaitingConfirmation(in: continued)
+            earlierRounds = continued.flatMap(\.internalMessages)
         }
+        // The client's copy of our answers holds the filler FrontDesk spoke; a model that reads
+        // it there takes it for its own words and says it again (three times in one answer).
+        if let filler = persona.filler { clientMessages = clientMessages.map { Self.withoutFiller($0, filler) } }
 
         var messages = [ChatMessage.system(system)]
         for message in clientMessages {
@@ -167,7 +192,34 @@ public final class ChatAgent: Sendable {
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
                 callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date,
-                businessRule: turn.businessRule, calledNumber: turn.calledNumber))
+                businessRule: turn.businessRule, calledNumber: turn.calledNumber),
+            earlierRounds: earlierRounds,
+            callerContext: prompt.live.flatMap(Self.callerLine))
+    }
+
+    /// An assistant message of the client's history without FrontDesk's filler in it.
+    static func withoutFiller(_ message: ChatMessage, _ filler: String) -> ChatMessage {
+        guard message.role == .assistant, let text = message.text, text.contains(filler) else { return message }
+        var message = message
+        message.content = .string(text.replacing(filler, with: "").trimmingCharacters(in: .whitespaces))
+        return message
+    }
+
+    /// The live context's line about the caller (their next appointment backs what the answer says of it).
+    static func callerLine(_ live: String) -> String? {
+        guard let label = PromptAssembler.livePlaceholders.first(where: { $0.name == "caller_context" })?.label else { return nil }
+        return live.split(separator: "\n").first { $0.hasPrefix(label) }.map(String.init)
+    }
+
+    /// What the model is told when its answer claimed a change that no tool committed.
+    static func correction(withheld: String, heard: String) -> String {
+        let heardPart = heard.isEmpty ? "nothing yet" : "\"\(String(heard.suffix(300)))\""
+        return """
+            FrontDesk check: the caller did NOT hear "\(withheld.trimmingCharacters(in: .whitespaces))": no tool result in this \
+            conversation shows that change, so it has not been made. The caller heard \(heardPart). Continue from there: if the \
+            caller asked for the change, call the tool that makes it; otherwise say plainly what is still needed. Never say a \
+            change was made unless a tool result shows it.
+            """
     }
 
     /// What the assistant is told on a reminder call FrontDesk placed.
@@ -217,6 +269,28 @@ struct TurnState: Sendable {
     var internalMessages: [ChatMessage] = []
     /// One audit row per tool call this turn answered, kept with the turn's record.
     var toolAudit: [AuditEntry] = []
+    /// The internal rounds of the earlier turns this one continues (FrontDesk's own, never the client's).
+    let earlierRounds: [ChatMessage]
+    /// The live context's line about the caller.
+    let callerContext: String?
+    /// What the speech guard withheld or changed this turn.
+    var interventions: [SpeechIntervention] = []
+
+    /// What the calendar backs in this conversation so far, for judging what the answer claims.
+    var evidence: PromiseEvidence {
+        PromiseEvidence(rounds: earlierRounds + internalMessages, callerContext: callerContext)
+    }
+
+    /// A fresh speech guard for this turn's persona and channel.
+    func speechGuard() -> SpeechGuard {
+        SpeechGuard(phrases: persona.claimPhrases, filler: persona.filler, channel: channel)
+    }
+
+    /// Records interventions for the call log and the metrics.
+    mutating func intervened(_ more: [SpeechIntervention]) {
+        for intervention in more { AgentMetrics.intervention(intervention.kind) }
+        interventions += more
+    }
 
     func upstreamBody(stream: Bool) -> [UInt8] {
         request.upstreamBodyBytes(model: upstreamModel, messages: messages, tools: tools, stream: stream)
@@ -260,7 +334,8 @@ struct TurnState: Sendable {
             anchor: journal.anchor, callerText: journal.callerText, internalMessages: internalMessages, answer: answer,
             clientToolCalls: clientToolCalls, finishReason: finishReason, error: error, streamed: streamed,
             startedAt: journal.startedAt, duration: ContinuousClock.now - journal.startedInstant, identity: context.identity.current,
-            businessRule: journal.businessRule, calledNumber: journal.calledNumber, toolAudit: toolAudit)
+            businessRule: journal.businessRule, calledNumber: journal.calledNumber, toolAudit: toolAudit,
+            interventions: interventions)
     }
 
     func completion(content: String?, toolCalls: [ToolCall], refusal: String?, finishReason: String, usage: Usage?) -> ChatCompletion {

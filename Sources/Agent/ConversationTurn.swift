@@ -32,12 +32,15 @@ public struct ConversationTurn: Sendable, Equatable {
     public var calledNumber: String?
     /// The turn's tool calls as audit rows, written with the turn.
     public var toolAudit: [AuditEntry]
+    /// What the speech guard withheld or changed in the turn's answer.
+    public var interventions: [SpeechIntervention]
 
     public init(
         conversationID: String, telephonyCallID: String?, callerNumber: String?, persona: String, requestID: String,
         anchor: TranscriptAnchor, callerText: String?, internalMessages: [ChatMessage], answer: String?,
         clientToolCalls: [ToolCall], finishReason: String?, error: String?, streamed: Bool, startedAt: Date, duration: Duration,
-        identity: TurnIdentity.State = .init(), businessRule: String? = nil, calledNumber: String? = nil, toolAudit: [AuditEntry] = []
+        identity: TurnIdentity.State = .init(), businessRule: String? = nil, calledNumber: String? = nil, toolAudit: [AuditEntry] = [],
+        interventions: [SpeechIntervention] = []
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -58,6 +61,7 @@ public struct ConversationTurn: Sendable, Equatable {
         self.businessRule = businessRule
         self.calledNumber = calledNumber
         self.toolAudit = toolAudit
+        self.interventions = interventions
     }
 }
 

@@ -10,6 +10,8 @@ struct FirstWordClock: Sendable {
     var waited: Duration
     private var tokenSeen = false
     private var spoken = false
+    /// When the model's first words arrived, before the caller heard any.
+    private var wordsArrived: ContinuousClock.Instant?
 
     init(started: ContinuousClock.Instant, asked: ContinuousClock.Instant, waited: Duration) {
         self.started = started
@@ -36,10 +38,20 @@ struct FirstWordClock: Sendable {
         AgentMetrics.upstreamFirstToken(ContinuousClock.now - asked)
     }
 
+    /// The model's words arrived (they may wait in the speech guard for their clause to end).
+    mutating func modelWords() {
+        guard !spoken, wordsArrived == nil else { return }
+        wordsArrived = ContinuousClock.now
+    }
+
     /// The caller is about to hear the turn's first words.
     mutating func speaking() {
         guard !spoken else { return }
         spoken = true
-        AgentMetrics.overhead(ContinuousClock.now - started - waited, streamed: true)
+        let now = ContinuousClock.now
+        // Waiting in the speech guard is mostly waiting for the upstream's next words: `waited`
+        // counts that, and the hold is measured apart.
+        AgentMetrics.overhead(now - started - waited, streamed: true)
+        if let wordsArrived { AgentMetrics.speechHold(now - wordsArrived) }
     }
 }

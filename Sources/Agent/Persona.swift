@@ -3,7 +3,9 @@ import Foundation
 /// An operator's persona file, parsed: the prompt template plus its front-matter settings.
 ///
 /// File format: an optional front matter block between `---` lines with `key: value` pairs
-/// (`filler`, `fallback`, `model`, `disabled_tools`), then the prompt body with `{{placeholder}}`s.
+/// (`filler`, `fallback`, `safe_line`, `model`, `disabled_tools`, and `booked_phrases`,
+/// `moved_phrases`, `cancelled_phrases`, `confirmed_phrases`: the persona's own words for
+/// claiming a change, comma-separated), then the prompt body with `{{placeholder}}`s.
 /// A line `--- text ---` may follow the voice body: what comes after it is the prompt for text
 /// conversations (SMS). Without one, texts get the voice body plus `defaultTextGuidance`.
 public struct Persona: Sendable, Hashable {
@@ -15,6 +17,10 @@ public struct Persona: Sendable, Hashable {
     public let filler: String?
     /// Said when the tool rounds of a turn run out before the model could answer.
     public let fallback: String
+    /// Said instead of a claimed change no tool committed, when a corrective round did not help.
+    public let safeLine: String
+    /// The words that claim a change, the standard ones plus the persona's own.
+    public let claimPhrases: ClaimPhrases
     /// Upstream model for this persona, overriding `UPSTREAM_MODEL`.
     public let model: String?
     /// Tools the operator turned off for this persona.
@@ -40,6 +46,9 @@ public struct Persona: Sendable, Hashable {
     public static let defaultFallback =
         "I'm sorry, I couldn't finish checking that just now. Would you like me to take a message so the team can call you back?"
 
+    public static let defaultSafeLine =
+        "I'm sorry, I haven't made that change yet. Could you tell me again what you'd like, so I get it right?"
+
     public init(name: String, text: String) {
         self.name = name
         var settings: [String: String] = [:]
@@ -61,6 +70,14 @@ public struct Persona: Sendable, Hashable {
         self.textTemplate = PromptTemplate(parts.text ?? parts.voice + "\n\n" + Self.defaultTextGuidance)
         self.filler = settings["filler"].flatMap { $0.isEmpty ? nil : $0 }
         self.fallback = settings["fallback"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultFallback
+        self.safeLine = settings["safe_line"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSafeLine
+        var extra: [ClaimKind: [String]] = [:]
+        for kind in ClaimKind.allCases {
+            extra[kind] = (settings["\(kind.rawValue)_phrases"] ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }.filter { !$0.isEmpty }
+        }
+        self.claimPhrases = ClaimPhrases.standard.adding(extra)
         self.model = settings["model"].flatMap { $0.isEmpty ? nil : $0 }
         let disabled = settings["disabled_tools"] ?? ""
         self.disabledTools = Set(

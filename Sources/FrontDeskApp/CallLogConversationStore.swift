@@ -120,7 +120,10 @@ public final class CallLogConversationStore: ConversationStore {
             clientToolCalls: JSONValue.array(turn.clientToolCalls.map(\.json)).jsonString, finishReason: turn.finishReason,
             error: turn.error?.bounded(Self.maxStoredText), streamed: turn.streamed, startedAt: turn.startedAt,
             durationMilliseconds: turn.duration.elapsedMilliseconds, patientID: turn.identity.patientID,
-            failedVerifications: turn.identity.failedVerifications, businessRule: turn.businessRule, calledNumber: turn.calledNumber, toolAudit: turn.toolAudit)
+            failedVerifications: turn.identity.failedVerifications, businessRule: turn.businessRule, calledNumber: turn.calledNumber, toolAudit: turn.toolAudit,
+            interventions: JSONValue.array(turn.interventions.map {
+                ["kind": .string($0.kind.rawValue), "text": .string($0.text)]
+            }).jsonString)
     }
 
     /// The stored turn, or nil when its JSON no longer parses (then it is skipped, not fatal).

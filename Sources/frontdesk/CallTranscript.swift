@@ -45,6 +45,9 @@ enum CallTranscript {
                 }
             }
             if let answer = turn.answer { lines.append("  assistant: \(answer)") }
+            for intervention in parsedArray(turn.interventions) {
+                lines.append("  guard:     \(intervention["kind"]?.stringValue ?? "?"): \(intervention["text"]?.stringValue ?? "")")
+            }
             for call in parsedArray(turn.clientToolCalls) {
                 let function = call["function"]
                 lines.append("  to client: \(function?["name"]?.stringValue ?? "?") \(function?["arguments"]?.stringValue ?? "")")

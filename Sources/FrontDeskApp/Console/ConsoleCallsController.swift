@@ -75,6 +75,9 @@ struct ConsoleCallsController: Sendable {
             if let answer = turn.answer, !answer.isEmpty {
                 bubbles.append(["assistant": true, "text": answer, "milliseconds": turn.durationMilliseconds])
             }
+            for intervention in turn.interventions {
+                bubbles.append(["guarded": ["kind": intervention.kind.replacingOccurrences(of: "_", with: " "), "text": intervention.text]])
+            }
             if let error = turn.error { bubbles.append(["failed": true, "text": error]) }
             if turn.finishReason == ConversationTurn.interrupted { bubbles.append(["interrupted": true]) }
         }

@@ -67,10 +67,12 @@ public struct CallTranscript: Sendable, Equatable {
         public var toolCalls: [ToolCall]
         /// Tool calls handed to the telephony client (transfer, hang up …).
         public var clientToolCalls: [ToolCall]
+        /// What FrontDesk kept from the caller's ears, or said instead: `(kind, text)`.
+        public var interventions: [Intervention]
 
         public init(
             requestID: String, startedAt: Date, durationMilliseconds: Int, callerText: String?, answer: String?, finishReason: String?,
-            error: String?, streamed: Bool, toolCalls: [ToolCall], clientToolCalls: [ToolCall]
+            error: String?, streamed: Bool, toolCalls: [ToolCall], clientToolCalls: [ToolCall], interventions: [Intervention] = []
         ) {
             self.requestID = requestID
             self.startedAt = startedAt
@@ -82,6 +84,18 @@ public struct CallTranscript: Sendable, Equatable {
             self.streamed = streamed
             self.toolCalls = toolCalls
             self.clientToolCalls = clientToolCalls
+            self.interventions = interventions
+        }
+    }
+
+    /// One speech-guard intervention in a turn (`unkept_claim`, `corrective_round`, `safe_line`, `markup`, `repeated_filler`).
+    public struct Intervention: Sendable, Equatable {
+        public var kind: String
+        public var text: String
+
+        public init(kind: String, text: String) {
+            self.kind = kind
+            self.text = text
         }
     }
 

@@ -56,7 +56,7 @@ extension AppointmentBook {
             }
             let turns = try db.all("""
                 SELECT request_id, started_at_ms, duration_ms, caller_text, answer, finish_reason, error, streamed, internal_messages,
-                       client_tool_calls
+                       client_tool_calls, interventions
                 FROM call_turns WHERE call_id = ? ORDER BY id
                 """, [v(id)]) { row in
                 var toolCalls = Self.toolCalls(inMessages: row.text(8))
@@ -69,7 +69,11 @@ extension AppointmentBook {
                 return CallTranscript.Turn(
                     requestID: row.text(0), startedAt: Date(unixMilliseconds: row.int(1)), durationMilliseconds: row.int(2),
                     callerText: row.optionalText(3), answer: row.optionalText(4), finishReason: row.optionalText(5), error: row.optionalText(6),
-                    streamed: row.bool(7), toolCalls: toolCalls, clientToolCalls: Self.toolCalls(in: Self.jsonArray(row.text(9))))
+                    streamed: row.bool(7), toolCalls: toolCalls, clientToolCalls: Self.toolCalls(in: Self.jsonArray(row.text(9))),
+                    interventions: Self.jsonArray(row.text(10)).compactMap { object in
+                        guard let kind = object["kind"] as? String else { return nil }
+                        return CallTranscript.Intervention(kind: kind, text: object["text"] as? String ?? "")
+                    })
             }
             let changes = try db.all("SELECT \(Self.changeColumns) FROM change_audit WHERE conversation_id = ? ORDER BY id", [v(id)],
                                      Self.changeRow)

@@ -55,12 +55,12 @@ public final class CallLog: Sendable {
                     try db.run("""
                         INSERT INTO call_turns (call_id, request_id, anchor_position, anchor_digest, caller_text, internal_messages,
                             answer, client_tool_calls, finish_reason, error, streamed, started_at_ms, duration_ms, patient_id,
-                            failed_verifications)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            failed_verifications, interventions)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, [v(turn.conversationID), v(turn.requestID), v(turn.anchorPosition), v(turn.anchorDigest),
                               v(turn.callerText), v(turn.internalMessages), v(turn.answer), v(turn.clientToolCalls),
                               v(turn.finishReason), v(turn.error), v(turn.streamed), v(started), v(max(0, turn.durationMilliseconds)),
-                              v(turn.patientID), v(max(0, turn.failedVerifications))])
+                              v(turn.patientID), v(max(0, turn.failedVerifications)), v(turn.interventions)])
                     for entry in turn.toolAudit { try AppointmentBook.insertAudit(entry, db: db) }
                 }
             }
@@ -124,7 +124,7 @@ public final class CallLog: Sendable {
             try db.all("""
                 SELECT t.call_id, c.telephony_call_id, c.caller, c.persona, t.request_id, t.anchor_position, t.anchor_digest,
                        t.caller_text, t.internal_messages, t.answer, t.client_tool_calls, t.finish_reason, t.error, t.streamed,
-                       t.started_at_ms, t.duration_ms, t.patient_id, t.failed_verifications
+                       t.started_at_ms, t.duration_ms, t.patient_id, t.failed_verifications, t.interventions
                 FROM call_turns t JOIN calls c ON c.id = t.call_id
                 WHERE \(condition) ORDER BY t.id
                 """, values) { row in
@@ -134,7 +134,7 @@ public final class CallLog: Sendable {
                     callerText: row.optionalText(7), internalMessages: row.text(8), answer: row.optionalText(9),
                     clientToolCalls: row.text(10), finishReason: row.optionalText(11), error: row.optionalText(12),
                     streamed: row.bool(13), startedAt: Date(unixMilliseconds: row.int(14)), durationMilliseconds: row.int(15),
-                    patientID: row.optionalInt(16), failedVerifications: row.int(17))
+                    patientID: row.optionalInt(16), failedVerifications: row.int(17), interventions: row.text(18))
             }
         }
     }

@@ -39,13 +39,15 @@ public struct CallTurnRecord: Sendable, Equatable {
     public var calledNumber: String?
     /// The turn's tool calls, written to the append-only `tool_audit` in the turn's transaction.
     public var toolAudit: [AuditEntry]
+    /// JSON array of what the speech guard withheld or changed (`{"kind": …, "text": …}`).
+    public var interventions: String
 
     public init(
         conversationID: String, telephonyCallID: String?, caller: String?, persona: String, requestID: String,
         anchorPosition: Int, anchorDigest: String, callerText: String?, internalMessages: String = "[]", answer: String?,
         clientToolCalls: String = "[]", finishReason: String?, error: String? = nil, streamed: Bool, startedAt: Date,
         durationMilliseconds: Int, patientID: Int64? = nil, failedVerifications: Int = 0, businessRule: String? = nil,
-        calledNumber: String? = nil, toolAudit: [AuditEntry] = []
+        calledNumber: String? = nil, toolAudit: [AuditEntry] = [], interventions: String = "[]"
     ) {
         self.conversationID = conversationID
         self.telephonyCallID = telephonyCallID
@@ -68,6 +70,7 @@ public struct CallTurnRecord: Sendable, Equatable {
         self.businessRule = businessRule
         self.calledNumber = calledNumber
         self.toolAudit = toolAudit
+        self.interventions = interventions
     }
 }
 

@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -489,5 +489,11 @@ enum SchemaMigrations {
     /// found by position, without visiting the turns recorded at or after this one.
     private static let v13 = """
         CREATE INDEX call_turns_position ON call_turns(call_id, anchor_position);
+        """
+
+    /// What the speech guard withheld or changed in a turn's answer (an unkept claim, markup,
+    /// a repeated filler), as a JSON array of `{kind, text}`: shown in the call log.
+    private static let v14 = """
+        ALTER TABLE call_turns ADD COLUMN interventions TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(interventions));
         """
 }

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What an answer can claim was done to the calendar.
+public enum ClaimKind: String, Sendable, CaseIterable, Hashable {
+    case booked, moved, cancelled, confirmed
+}
+
+/// The words that make a sentence a claim that the calendar changed, by kind: the standard
+/// ones plus a persona's own (`booked_phrases:` … in its front matter).
+///
+/// A sentence claims only when it asserts: a question, a negation or an offer shortly before
+/// the claim word ("Shall I…?", "nothing was booked", "once you confirm, I'll get it booked")
+/// claims nothing. It errs towards *not* calling a sentence a claim: the guard that uses it
+/// must never turn an honest answer into a correction round.
+public struct ClaimPhrases: Sendable, Hashable {
+    var phrases: [ClaimKind: [[String]]]
+
+    public static let standard = ClaimPhrases(phrases: [
+        .booked: ["booked", "scheduled", "reserved", "all set", "you're set", "you are set", "got you down", "have you down",
+                  "penciled", "pencilled", "got you in"].map(words),
+        .moved: ["rescheduled", "moved", "changed", "switched"].map(words),
+        .cancelled: ["cancelled", "canceled", "called off"].map(words),
+        .confirmed: ["confirmed"].map(words),
+    ])
+
+    /// Words that turn a claim word right after them into no claim.
+    static let blockers: Set<String> = [
+        "not", "no", "nothing", "never", "cannot", "unable", "yet", "if", "once", "when", "would", "could", "can", "shall",
+        "should", "will", "i'll", "we'll", "let", "to", "want", "like", "fully", "before", "may", "might", "whether", "get",
+    ]
+    /// How many words before a claim word a blocker still counts.
+    static let blockerReach = 4
+    /// `moved`, `changed` and `switched` are everyday words: they claim only about an appointment.
+    static let moveObjects: Set<String> = ["appointment", "appointments", "visit", "booking", "it", "you", "to"]
+
+    init(phrases: [ClaimKind: [[String]]]) { self.phrases = phrases }
+
+    /// The standard phrases plus `extra` ("penciled you in, got you sorted") for each kind.
+    public func adding(_ extra: [ClaimKind: [String]]) -> ClaimPhrases {
+        var phrases = self.phrases
+        for (kind, more) in extra { phrases[kind, default: []] += more.map(Self.words).filter { !$0.isEmpty } }
+        return ClaimPhrases(phrases: phrases)
+    }
+
+    static func words(_ phrase: String) -> [String] { SpokenWords.tokens(phrase).map(String.init) }
+
+    /// Whether a claim word appears in `text` at all, whatever surrounds it: the guard then
+    /// holds the sentence until it can judge it whole.
+    func mentions(_ text: String) -> Bool {
+        let tokens = SpokenWords.tokens(text)
+        return phrases.values.contains { list in list.contains { Self.find($0, in: tokens) != nil } }
+    }
+
+    /// The kinds a whole sentence claims (empty: none).
+    public func kinds(in sentence: String) -> Set<ClaimKind> {
+        let trimmed = sentence.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasSuffix("?") { return [] }
+        let tokens = SpokenWords.tokens(trimmed)
+        var kinds = Set<ClaimKind>()
+        for (kind, list) in phrases {
+            for phrase in list {
+                var from = 0
+                while let at = Self.find(phrase, in: tokens, from: from) {
+                    from = at + 1
+                    let before = tokens[max(0, at - Self.blockerReach)..<at]
+                    if before.contains(where: { Self.blockers.contains(String($0)) || $0.hasSuffix("n't") }) { continue }
+                    if kind == .moved, phrase != ["rescheduled"], !tokens.contains(where: { Self.moveObjects.contains(String($0)) }) { continue }
+                    kinds.insert(kind)
+                    break
+                }
+            }
+        }
+        return kinds
+    }
+
+    private static func find(_ phrase: [String], in tokens: [Substring], from start: Int = 0) -> Int? {
+        guard !phrase.isEmpty, tokens.count >= phrase.count, start <= tokens.count - phrase.count else { return nil }
+        for index in start...(tokens.count - phrase.count) where tokens[index] == phrase[0] {
+            if zip(phrase.indices, phrase).allSatisfy({ tokens[index + $0] == $1 }) { return index }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import OpenAIWire
+import Testing
+
+@testable import Agent
+
+@Suite("The speech guard: no unkept promise, no markup, the filler once")
+struct SpeechGuardTests {
+    static let phrases = ClaimPhrases.standard
+
+    @Test(arguments: [
+        ("I've booked your cleaning for Tuesday at 8:00 AM.", [ClaimKind.booked]),
+        ("You're all set for Tuesday.", [.booked]),
+        ("Great news, your cleaning is booked!", [.booked]),
+        ("Your appointment has been cancelled.", [.cancelled]),
+        ("I've moved it to Wednesday at 3 PM.", [.moved]),
+        ("Done, I've rescheduled it to Monday, November 30 at 9:00 AM.", [.moved]),
+        ("Your visit is confirmed.", [.confirmed]),
+    ])
+    func assertionsClaim(_ sentence: String, _ kinds: [ClaimKind]) {
+        #expect(Self.phrases.kinds(in: sentence) == Set(kinds))
+    }
+
+    @Test(arguments: [
+        "Would you like me to get that scheduled?",
+        "Nothing has been booked yet.",
+        "I haven't cancelled anything.",
+        "Once you confirm, I'll get it booked.",
+        "We're fully booked on Friday.",
+        "If you'd like, I can move it to Tuesday.",
+        "The office hours changed last year.",
+        "Shall I book the first one?",
+    ])
+    func questionsNegationsAndOffersDoNot(_ sentence: String) {
+        #expect(Self.phrases.kinds(in: sentence).isEmpty)
+    }
+
+    @Test func aPersonasOwnPhrasesClaimToo() {
+        let phrases = ClaimPhrases.standard.adding([.booked: ["squeezed you in"]])
+        #expect(phrases.kinds(in: "I squeezed you in for Friday.") == [.booked])
+        #expect(Self.phrases.kinds(in: "I squeezed you in for Friday.").isEmpty)
+    }
+
+    @Test func clockTimesAndWeekdaysAreReadAsTheCalendarWritesThem() {
+        #expect(SpokenWords.times(in: "Monday, November 30 at 8:00 AM") == [480])
+        #expect(SpokenWords.times(in: "at 8 a.m. or 3:30 p.m., or noon") == [480, 930, 720])
+        #expect(SpokenWords.times(in: "at 9:15") == [555, 1275])
+        #expect(SpokenWords.times(in: "room 12, 2026") == [])
+        #expect(SpokenWords.weekdays(in: "Monday or TUESDAY") == ["monday", "tuesday"])
+    }
+
+    // MARK: - Streaming
+
+    /// Feeds `text` a few characters at a time, as a stream arrives; returns what was said
+    /// along the way (with where each piece was released) and at the end.
+    static func stream(
+        _ text: String, through speech: inout SpeechGuard, evidence: PromiseEvidence = PromiseEvidence(facts: []), step: Int = 3
+    ) -> (pieces: [String], said: String) {
+        var pieces: [String] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: step, limitedBy: text.endIndex) ?? text.endIndex
+            let out = speech.feed(String(text[index..<next])) { evidence }
+            if !out.isEmpty { pieces.append(out) }
+            index = next
+        }
+        let tail = speech.endOfRound { evidence }
+        if !tail.isEmpty { pieces.append(tail) }
+        return (pieces, pieces.joined())
+    }
+
+    static func guardFor(channel: String = "voice") -> SpeechGuard {
+        SpeechGuard(phrases: phrases, filler: "One moment while I check the schedule.", channel: channel)
+    }
+
+    @Test func wordsWithoutClaimsFlowClauseByClause() {
+        var speech = Self.guardFor()
+        let (pieces, said) = Self.stream("Sure, I can help. We open at 8:30 on weekdays, with Dr. Patel in.", through: &speech)
+        #expect(said == "Sure, I can help. We open at 8:30 on weekdays, with Dr. Patel in.")
+        // released at the first comma, not at the end: the caller hears the first words early
+        #expect(pieces.first == "Sure,")
+        #expect(pieces.count >= 3)
+        #expect(!speech.isBlocked)
+    }
+
+    @Test func aClaimNoToolBackedIsWithheldWithEverythingAfterIt() {
+        var speech = Self.guardFor()
+        let (_, said) = Self.stream("Great, I've booked your cleaning for Tuesday at 8:00 AM. See you then!", through: &speech)
+        #expect(said == "Great,")
+        #expect(speech.withheld == " I've booked your cleaning for Tuesday at 8:00 AM.")
+    }
+
+    @Test func aClaimIsKeptOnlyWhenTheTimeAndDayItNamesWereCommitted() {
+        let booked = PromiseEvidence(facts: [.init(kind: .booked, weekdays: ["tuesday"], times: [480])])
+        var right = Self.guardFor()
+        #expect(Self.stream("You're booked for Tuesday at 8 AM. See you then!", through: &right, evidence: booked).said
+                == "You're booked for Tuesday at 8 AM. See you then!")
+        var wrongTime = Self.guardFor()
+        #expect(Self.stream("You're booked for Tuesday at 9 AM.", through: &wrongTime, evidence: booked).said == "")
+        var wrongDay = Self.guardFor()
+        #expect(Self.stream("You're booked for Wednesday.", through: &wrongDay, evidence: booked).said == "")
+        var wrongKind = Self.guardFor()
+        #expect(Self.stream("It's cancelled.", through: &wrongKind, evidence: booked).said == "")
+        // a time said earlier in the same sentence counts too
+        var earlier = Self.guardFor()
+        #expect(Self.stream("On Wednesday, you're all set.", through: &earlier, evidence: booked).said == "On Wednesday,")
+    }
+
+    @Test func aClaimMadeAlongsideTheToolCallIsSaidOnceTheToolCommitted() {
+        var speech = Self.guardFor()
+        #expect(Self.stream("You're all set for Tuesday. Anything else?", through: &speech).said == "")
+        #expect(speech.isBlocked)
+        let booked = PromiseEvidence(facts: [.init(kind: .booked, weekdays: ["tuesday"], times: [480])])
+        #expect(speech.reconsider { booked } == "You're all set for Tuesday. Anything else?")
+        #expect(!speech.isBlocked)
+    }
+
+    @Test func markdownJSONAndFieldNamesNeverReachTheEars() {
+        var speech = Self.guardFor()
+        let said = Self.stream(
+            "I need a few details:\n1. **First name**\n2. **Date of birth**\nPlease give me provider_id, location_id and from_date. {\"service_id\": \"cleaning\"} Thanks!",
+            through: &speech).said
+        #expect(!said.contains("*") && !said.contains("_") && !said.contains("{") && !said.contains("1."))
+        #expect(said.contains("First name") && said.contains("Date of birth"))
+        #expect(said.contains("provider, location and from date."))
+        #expect(said.hasSuffix("Thanks!"))
+        #expect(speech.takeInterventions().allSatisfy { $0.kind == .markup })
+    }
+
+    @Test func textsKeepTheirLineBreaks() {
+        var speech = Self.guardFor(channel: "sms")
+        #expect(Self.stream("Hi Emily!\nYour options:\n- Mon 9 AM\n- Tue 2 PM\n", through: &speech).said == "Hi Emily!\nYour options:\nMon 9 AM\nTue 2 PM\n")
+    }
+
+    @Test func theFillerIsSaidAtMostOnceATurn() {
+        var speech = Self.guardFor()
+        speech.fillerSaid = true
+        let said = Self.stream("One moment while I check the schedule. I have Tuesday at nine.", through: &speech).said
+        #expect(said == " I have Tuesday at nine.")
+        #expect(speech.takeInterventions().map(\.kind) == [.repeatedFiller])
+    }
+
+    @Test func evidenceComesFromFrontDesksOwnToolResults() throws {
+        let call = ToolCall(id: "c1", name: "book_appointment", arguments: "{}")
+        let rounds: [ChatMessage] = [
+            .assistant(nil, toolCalls: [call]),
+            .tool(callID: "c1", content: #"{"appointment_id":5,"status":"booked","spoken":"Tuesday, December 1 at 8:00 AM"}"#),
+        ]
+        let evidence = PromiseEvidence(rounds: rounds, callerContext: nil)
+        #expect(evidence.keeps("You're booked for Tuesday at 8 AM.", kinds: [.booked]))
+        #expect(!evidence.keeps("It's cancelled.", kinds: [.cancelled]))
+        // a refusal backs nothing
+        let refused = PromiseEvidence(rounds: [
+            .assistant(nil, toolCalls: [call]),
+            .tool(callID: "c1", content: #"{"ok":false,"error":{"code":"slot_unavailable","message":"Taken."}}"#),
+        ], callerContext: nil)
+        #expect(!refused.keeps("You're booked.", kinds: [.booked]))
+        // the caller's next appointment in the live context backs a statement about it
+        let known = PromiseEvidence(rounds: [], callerContext: "About the caller: Emily. Their next appointment: Cleaning on Monday, November 30 at 8:00 AM.")
+        #expect(known.keeps("You're booked for Monday at 8 AM.", kinds: [.booked]))
+    }
+}
