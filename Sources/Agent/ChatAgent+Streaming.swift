@@ -157,7 +157,7 @@ public struct AgentStream: Sendable {
                 }
                 if client.isEmpty {
                     state.intervened([SpeechIntervention(kind: .safeLine, text: withheld)])
-                    try await say((spokenText.isEmpty ? "" : " ") + state.persona.safeLine)
+                    try await say(state.persona.safeLine)
                 }
             }
             state.intervened(speech.takeInterventions())
@@ -224,7 +224,7 @@ public struct AgentStream: Sendable {
     private func sayFallback(
         state: TurnState, spokenText: inout String, usage: Usage?, emit: (ChatCompletionChunk) async throws -> Void
     ) async throws -> ([ToolCall], String) {
-        let fallback = (spokenText.isEmpty ? "" : " ") + state.persona.fallback
+        let fallback = (spokenText.last.map { $0.isWhitespace } ?? true ? "" : " ") + state.persona.fallback
         spokenText += fallback
         try await emit(state.chunk(.init(content: fallback)))
         try await finish("stop", usage: usage, state: state, emit: emit)

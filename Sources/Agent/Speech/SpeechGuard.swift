@@ -1,39 +1,46 @@
 import Foundation
 
-/// What of the model's words reaches the caller, clause by clause as they stream.
+/// What of the model's words reaches the caller, word by word as they stream.
 ///
 /// - A sentence that claims a calendar change (`ClaimPhrases`) is held from its claim word to
 ///   its end and judged against what the calendar backs (`PromiseEvidence`): kept, it is said;
-///   not, it is withheld, and so is the rest of the round, for the agent to correct.
-///   Everything else flows at clause boundaries (`,` `.` `;` `:` `!` `?` or a line break), so the
-///   first words wait only for the first clause, not for the answer.
+///   not, it is withheld, and so is the rest of the round, for the agent to correct. Every
+///   other word goes out as soon as it is whole, so an honest answer costs one token of delay.
 /// - Markdown, JSON and field names never reach the ears: emphasis and list markers are
-///   dropped, `provider_id` is said "provider", a clause with JSON in it is not said at all.
+///   dropped, `provider_id` is said "provider", JSON is not said at all.
 /// - FrontDesk's own filler is said at most once a turn, even when the model repeats it.
 struct SpeechGuard {
     private let phrases: ClaimPhrases
     /// The filler as compared (letters and digits, lowercased); nil when the persona has none.
     private let filler: String?
     private let keepsLineBreaks: Bool
-    /// Set when the filler was said this turn (by FrontDesk or the model).
+    /// Set when FrontDesk said the filler this turn: the model's copy of it is then dropped.
     var fillerSaid = false
 
-    /// Text not yet a whole clause.
+    /// Text not yet a whole word.
     private var pending = ""
-    /// What was said of the current sentence, for judging a claim later in it.
+    /// What was said of the current sentence (its end), for judging a claim later in it.
     private var sentence = ""
-    /// A sentence held since a claim word appeared in it.
+    /// Words held since a claim word appeared in the sentence.
     private var claim: String?
+    /// Words held while they could still be the filler said again.
+    private var fillerEcho = ""
+    /// Little words that lead into a claim ("I've", "is", "all"), held until the next word shows
+    /// whether one follows: withheld, "Great, I've booked…" leaves "Great," not "Great, I've".
+    private var lead = ""
+    private var atLineStart = true
+    /// Inside a JSON object the model wrote into its words: nothing of it is said.
+    private var jsonDepth = 0
     /// A claim judged unkept this round, and the raw text that came after it.
     private(set) var withheld: String?
     private var held = ""
-    /// Inside a JSON object the model wrote into its words: nothing of it is said.
-    private var jsonDepth = 0
     private(set) var interventions: [SpeechIntervention] = []
+    /// What markup was taken out this turn, reported as one intervention.
+    private var markupSeen: [String] = []
 
     init(phrases: ClaimPhrases, filler: String?, channel: String) {
         self.phrases = phrases
-        self.filler = filler.map(TranscriptAnchor.normalisedAnswer)
+        self.filler = filler.map(TranscriptAnchor.normalisedAnswer).flatMap { $0.isEmpty ? nil : $0 }
         self.keepsLineBreaks = channel == "sms"
     }
 
@@ -41,6 +48,10 @@ struct SpeechGuard {
 
     /// The interventions so far, handed over once.
     mutating func takeInterventions() -> [SpeechIntervention] {
+        if !markupSeen.isEmpty {
+            interventions.append(SpeechIntervention(kind: .markup, text: markupSeen.joined(separator: " ")))
+            markupSeen = []
+        }
         defer { interventions = [] }
         return interventions
     }
@@ -50,10 +61,10 @@ struct SpeechGuard {
         if isBlocked { held += text; return "" }
         pending += text
         var out = ""
-        while let end = Self.clauseEnd(in: pending) ?? (pending.utf8.count > Self.longestClause ? pending.endIndex : nil) {
-            let clause = String(pending[..<end])
+        while let end = Self.wordEnd(in: pending) ?? (pending.utf8.count > Self.longestWord ? pending.endIndex : nil) {
+            let word = String(pending[..<end])
             pending.removeSubrange(..<end)
-            out += take(clause, evidence: evidence)
+            out += take(word, evidence: evidence)
             if isBlocked {
                 held += pending
                 pending = ""
@@ -63,13 +74,23 @@ struct SpeechGuard {
         return out
     }
 
-    /// The round's text has all arrived: the last clause and any held sentence are judged now.
+    /// The round's text has all arrived: the last word and any held sentence are judged now.
     mutating func endOfRound(evidence: () -> PromiseEvidence) -> String {
         var out = ""
         if !pending.isEmpty, !isBlocked {
             let rest = pending
             pending = ""
             out += take(rest, evidence: evidence)
+        }
+        if !fillerEcho.isEmpty, !isBlocked {
+            // It began like the filler but the round ended first: it was not the filler.
+            let echo = fillerEcho
+            fillerEcho = ""
+            out += release(echo, evidence: evidence)
+        }
+        if !lead.isEmpty, !isBlocked {
+            out += lead
+            lead = ""
         }
         if let open = claim, !isBlocked {
             claim = nil
@@ -83,8 +104,7 @@ struct SpeechGuard {
     /// what followed it.
     mutating func reconsider(evidence: () -> PromiseEvidence) -> String {
         guard let claimed = withheld else { return "" }
-        let kinds = phrases.kinds(in: claimed)
-        guard evidence().keeps(claimed, kinds: kinds) else { return "" }
+        guard evidence().keeps(claimed, kinds: phrases.kinds(in: claimed)) else { return "" }
         let rest = held
         withheld = nil
         held = ""
@@ -97,34 +117,58 @@ struct SpeechGuard {
         held = ""
         pending = ""
         claim = nil
+        fillerEcho = ""
+        lead = ""
         sentence = ""
+        atLineStart = true
     }
 
-    // MARK: - Clauses
+    // MARK: - Words
 
     private mutating func take(_ raw: String, evidence: () -> PromiseEvidence) -> String {
-        let clause = clean(raw)
-        if clause.isEmpty { return "" }
-        if let filler, clause.utf8.count < filler.utf8.count * 2 + 16, TranscriptAnchor.normalisedAnswer(clause) == filler {
-            if fillerSaid {
-                interventions.append(SpeechIntervention(kind: .repeatedFiller, text: clause))
+        let word = clean(raw)
+        if word.isEmpty { return "" }
+        if let open = claim {
+            claim = open + word
+            guard Self.endsSentence(word) else { return "" }
+            claim = nil
+            return judge(open + word, evidence: evidence)
+        }
+        if fillerSaid, let filler {
+            let echo = fillerEcho + word
+            let normalised = TranscriptAnchor.normalisedAnswer(echo)
+            if normalised == filler {
+                fillerEcho = ""
+                interventions.append(SpeechIntervention(kind: .repeatedFiller, text: echo))
                 return ""
             }
-            fillerSaid = true
+            if !normalised.isEmpty, filler.hasPrefix(normalised) {
+                fillerEcho = echo
+                return ""
+            }
+            fillerEcho = ""
+            if echo != word { return release(echo, evidence: evidence) }
         }
-        let ends = Self.endsSentence(clause)
-        if let open = claim {
-            claim = open + clause
-            guard ends else { return "" }
-            claim = nil
-            return judge(open + clause, evidence: evidence)
+        return release(word, evidence: evidence)
+    }
+
+    /// A word (or words) not held for the filler: said, unless a claim begins in it.
+    private mutating func release(_ next: String, evidence: () -> PromiseEvidence) -> String {
+        if Self.leadsIn(next) {
+            lead += next
+            return ""
         }
-        if phrases.mentions(clause) {
-            guard ends else { claim = clause; return "" }
-            return judge(clause, evidence: evidence)
+        let words = lead + next
+        lead = ""
+        let candidate = sentence + words
+        if phrases.mentions(candidate) {
+            let ends = Self.endsSentence(words)
+            guard ends else { claim = words; return "" }
+            return judge(words, evidence: evidence)
         }
-        sentence = ends ? "" : sentence + clause
-        return clause
+        // Only the sentence's end is needed to judge a claim in it; a run-on is cut short.
+        sentence = Self.endsSentence(words) ? "" : String(candidate.suffix(Self.sentenceMemory))
+        return words
     }
 
     private mutating func judge(_ claimed: String, evidence: () -> PromiseEvidence) -> String {
@@ -136,84 +180,76 @@ struct SpeechGuard {
         return ""
     }
 
-    /// Past this many bytes without a boundary, what came is a clause anyway: a run-on answer
-    /// must not wait to its end, nor be scanned again on every token.
-    static let longestClause = 600
+    static let leadIns: Set<String> = [
+        "i", "i've", "i'm", "we", "we've", "we're", "you", "you're", "you've", "it", "it's", "that's", "that", "have", "has",
+        "had", "is", "are", "was", "were", "been", "be", "all", "now", "just", "already", "successfully", "also", "got",
+        "gone", "ahead", "and", "so", "your", "the", "appointment", "visit",
+    ]
 
-    /// Where the first whole clause of `text` ends: after a boundary that is followed by
-    /// whitespace (so "8:30", "1,000" and "Dr. Patel" do not end one), or after a line break.
-    static func clauseEnd(in text: String) -> String.Index? {
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            let next = text.index(after: index)
-            if character == "\n" { return next }
-            if ".,;:!?".contains(character), next < text.endIndex, text[next].isWhitespace {
-                if character == ".", isAbbreviation(before: index, in: text) { index = next; continue }
-                return next
-            }
-            index = next
-        }
-        return nil
+    /// A lead-in word standing alone, with nothing after it in its sentence yet (no comma, no end).
+    static func leadsIn(_ word: String) -> Bool {
+        let trimmed = word.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.last?.isLetter == true else { return false }
+        return leadIns.contains(trimmed.lowercased().replacing("\u{2019}", with: "'"))
     }
 
-    private static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "a.m", "p.m", "e.g", "i.e", "vs", "no"]
+    /// Past this many bytes without whitespace, what came is a word anyway.
+    static let longestWord = 200
+    /// How much of a sentence is kept for judging a claim at its end.
+    static let sentenceMemory = 300
 
-    private static func isAbbreviation(before dot: String.Index, in text: String) -> Bool {
-        var start = dot
-        while start > text.startIndex {
-            let previous = text.index(before: start)
-            guard text[previous].isLetter || text[previous] == "." else { break }
-            start = previous
-        }
-        return abbreviations.contains(text[start..<dot].lowercased())
+    /// Where the first whole word of `text` ends: after the whitespace that follows it.
+    static func wordEnd(in text: String) -> String.Index? {
+        guard let space = text.firstIndex(where: \.isWhitespace) else { return nil }
+        return text.index(after: space)
     }
 
-    static func endsSentence(_ clause: String) -> Bool {
-        guard let last = clause.last(where: { !$0.isWhitespace || $0 == "\n" }) else { return false }
-        return ".!?\n".contains(last)
+    private static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "a.m", "p.m", "e.g", "i.e", "vs"]
+
+    static func endsSentence(_ word: String) -> Bool {
+        if word.contains("\n") { return true }
+        let trimmed = word.trimmingCharacters(in: .whitespaces)
+        guard let last = trimmed.last, ".!?".contains(last) else { return false }
+        if last == "." {
+            let stem = trimmed.dropLast().drop { !$0.isLetter }
+            if abbreviations.contains(stem.lowercased()) { return false }
+        }
+        return true
     }
 
     // MARK: - Markup
 
-    /// The clause as it may be spoken: no markdown, JSON or field names.
+    /// The word as it may be spoken: no markdown, JSON or field names.
     private mutating func clean(_ raw: String) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let lineStart = atLineStart
+        atLineStart = raw.contains("\n")
         var text = withoutJSON(raw)
-        if text.count != raw.count {
-            interventions.append(SpeechIntervention(kind: .markup, text: trimmed))
-            if text.allSatisfy(\.isWhitespace) { return "" }
+        var changed = text.count != raw.count
+        let core = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A list or heading marker at the start of a line: "1.", "-", "*", "•", "##".
+        if lineStart, !core.isEmpty, core.allSatisfy({ $0.isNumber || ".)-*•#>".contains($0) }),
+           !core.allSatisfy(\.isNumber)
+        {
+            markupSeen.append(String(core.prefix(40)))
+            return text.contains("\n") && keepsLineBreaks ? "\n" : ""
         }
-        // A list marker on its own ("1.", "-") is a clause of its own here.
-        if !trimmed.isEmpty, trimmed.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "*" || $0 == "•" }) {
-            interventions.append(SpeechIntervention(kind: .markup, text: trimmed))
-            return ""
-        }
-        var changed = false
-        for mark in ["**", "__", "`"] where text.contains(mark) {
+        for mark in ["**", "`"] where text.contains(mark) {
             text = text.replacing(mark, with: "")
             changed = true
         }
-        let lead = text.prefix { $0.isWhitespace }
-        var body = text.dropFirst(lead.count)
-        while let first = body.first, "#*-•>".contains(first) {
-            body = body.dropFirst().drop { $0 == " " }
-            changed = true
-        }
-        text = String(lead) + body
         if let spoken = Self.speakingIdentifiers(text) {
             text = spoken
             changed = true
         }
-        if !keepsLineBreaks, text.contains("\n") {
-            text = text.replacing("\n", with: " ")
-            while text.contains("  ") { text = text.replacing("  ", with: " ") }
+        if !keepsLineBreaks, text.contains("\n") { text = text.replacing("\n", with: " ") }
+        if changed {
+            markupSeen.append(String(core.prefix(40)))
+            if text.allSatisfy(\.isWhitespace) { return "" }
         }
-        if changed { interventions.append(SpeechIntervention(kind: .markup, text: trimmed)) }
         return text
     }
 
-    /// Braces and what is between them, across clauses (a JSON object streams in pieces).
+    /// Braces and what is between them, across words (a JSON object streams in pieces).
     private mutating func withoutJSON(_ text: String) -> String {
         guard jsonDepth > 0 || text.contains("{") else { return text }
         var kept = ""
@@ -229,8 +265,8 @@ struct SpeechGuard {
         return kept
     }
 
-    /// `provider_id, location_id` → "provider, location": a snake_case name said as words
-    /// (its `_id` dropped), or nil when there is none.
+    /// `provider_id,` → "provider,": a snake_case name said as words (its `_id` dropped), or
+    /// nil when there is none.
     static func speakingIdentifiers(_ text: String) -> String? {
         guard text.contains("_") else { return nil }
         var out = ""
