@@ -96,7 +96,7 @@ public struct FrontDeskServices: Sendable {
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(desk: desk)),
             upstream: upstream,
-            tools: ToolRegistry(AppointmentTools.all(desk: desk)),
+            tools: ToolRegistry(AppointmentTools.all(desk: desk) + [SearchKnowledgeTool(desk: desk)]),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: business.defaultPersona ?? configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,
