@@ -50,7 +50,7 @@ struct KnowledgeTests {
         // Then the title is not repeated as a heading, markup is gone, lists read as one line
         #expect(passages.first == .init(heading: nil, text: "Rest for a day."))
         #expect(passages[1] == .init(heading: "After a filling", text: "Do not chew on that side for two hours. See our page for more."))
-        #expect(passages[2] == .init(heading: "What to buy", text: "Soft toothbrush; Salt, for rinses. Painkillers"))
+        #expect(passages[2] == .init(heading: "What to buy", text: "Soft toothbrush; Salt, for rinses. Painkillers."))
         // and the long paragraph is cut between sentences into passages of at most the target length
         let tail = passages.dropFirst(3)
         #expect(tail.count >= 3)

@@ -4,8 +4,8 @@ import Foundation
 /// with the heading it sits under, so a search answers with something short enough to say
 /// (and to put in a prompt), not a whole document.
 ///
-/// Paragraphs (blank-line separated blocks; a list is one block) under one heading are packed
-/// together up to `targetLength`; a longer paragraph is cut between sentences, a longer
+/// Paragraphs (blank-line separated blocks; a list is one block, ended with a period like a
+/// sentence) under one heading are packed together up to `targetLength`; a longer paragraph is cut between sentences, a longer
 /// sentence between words. A new heading always starts a new passage. Markdown markup that a
 /// voice would stumble on (emphasis, link targets, list markers) is dropped.
 public enum KnowledgeChunker {
@@ -43,7 +43,9 @@ public enum KnowledgeChunker {
         var paragraph: [String] = []
         var inFence = false
         func flush() {
-            let text = joined(paragraph)
+            var text = joined(paragraph)
+            // Packed beside the next paragraph, a list or a label must not run into it.
+            if let last = text.last, !".!?:;\"')]".contains(last) { text += "." }
             if !text.isEmpty { sections[sections.count - 1].paragraphs.append(text) }
             paragraph = []
         }
