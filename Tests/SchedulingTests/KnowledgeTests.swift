@@ -169,6 +169,11 @@ struct KnowledgeTests {
         await #expect(throws: FrontDeskError.refused(.invalid(field: "body", message: "is longer than \(FrontDesk.maxKnowledgeDocumentBytes) bytes"))) {
             try await desk.addKnowledgeDocument(sourceName: "x.md", body: huge, for: Self.staff, now: TestBook.now)
         }
+        // A binary file given by mistake is refused, and stray control characters become spaces
+        await #expect(throws: FrontDeskError.refused(.invalid(field: "body", message: "is not text (it contains NUL characters)"))) {
+            try await desk.addKnowledgeDocument(sourceName: "x.bin", body: "\u{0}PNG", for: Self.staff, now: TestBook.now)
+        }
+        #expect(KnowledgeChunker.passages(in: "Bell\u{7}here\u{1B}[0m.", title: "T") == [.init(heading: nil, text: "Bell here [0m.")])
         // Without a title or a leading heading, the file name is made readable
         let added = try await desk.addKnowledgeDocument(sourceName: "after-hours_care.txt", body: "Call the emergency line.", for: Self.staff,
                                                         now: TestBook.now)

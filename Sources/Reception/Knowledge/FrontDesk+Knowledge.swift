@@ -23,6 +23,9 @@ extension FrontDesk {
         guard body.utf8.count <= Self.maxKnowledgeDocumentBytes else {
             throw .refused(.invalid(field: "body", message: "is longer than \(Self.maxKnowledgeDocumentBytes) bytes"))
         }
+        // A NUL is no part of a text document (a binary file given by mistake), and SQLite's
+        // C strings would end at it.
+        guard !body.utf8.contains(0) else { throw .refused(.invalid(field: "body", message: "is not text (it contains NUL characters)")) }
         let passages = KnowledgeChunker.passages(in: body, title: title)
         guard !passages.isEmpty else { throw .refused(.invalid(field: "body", message: "has no text")) }
         let draft = KnowledgeDraft(sourceName: source, title: title, body: body, passages: passages)

@@ -124,11 +124,12 @@ public enum KnowledgeChunker {
     }
 
     /// Inline Markdown read as plain words: `[text](url)` → text, emphasis and code marks
-    /// dropped, runs of white space made one space.
+    /// dropped, control characters and runs of white space made one space.
     private static func plain(_ text: String) -> String {
         var text = text.replacing(#/!?\[([^\]]*)\]\([^)]*\)/#) { String($0.output.1) }
         for mark in ["**", "__", "`"] { text = text.replacingOccurrences(of: mark, with: "") }
-        return text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return text.split(whereSeparator: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } })
+            .joined(separator: " ")
     }
 
     private static func lines(of body: String) -> [Substring] {
