@@ -3,7 +3,7 @@ and a running server (in front of `scripted-upstream`, a FAKE upstream LLM) that
 match for the caller's words into the live context of its very next turn."""
 import pytest
 
-from conftest import post_chat, text_reply, upstream_env
+from conftest import StaffApi, post_chat, text_reply, upstream_env
 
 
 @pytest.fixture(scope="module")
@@ -33,3 +33,24 @@ def test_a_document_added_with_the_cli_is_searched_and_reaches_the_live_context(
     assert result.status == 200, result.text
     live = [m["content"] for m in fake.chat_bodies()[-1]["messages"][1:] if m["role"] == "system"]
     assert any("Possibly relevant from the practice's documents: Sedation options: Nitrous oxide" in text for text in live), live
+
+
+def test_the_staff_api_adds_replaces_searches_and_removes_documents(server):
+    api = StaffApi.for_server(server)
+    # A new source name is 201, the same one again replaces it in place (200, same id)
+    added = api.ok("POST", "knowledge", {"source_name": "payment-plans.md", "body": "# Payment plans\n\nSpread larger treatment over twelve months, interest free."},
+                   expect=201)
+    assert added["title"] == "Payment plans" and added["passages"] == 1
+    again = api.ok("POST", "knowledge", {"source_name": "payment-plans.md", "title": "Financing", "body": "Twelve monthly payments, interest free."})
+    assert again["id"] == added["id"] and again["title"] == "Financing"
+    # Search answers like the CLI, strong-match flag included; bad input is our JSON error shape
+    found = api.get("knowledge/search", q="can I pay in monthly payments interest free?")
+    assert found["data"][0]["title"] == "Financing" and found["strong_match"] is True, found
+    assert api.get("knowledge/search", q='"NEAR*(')["data"] == []
+    assert api.call("GET", "knowledge/search").json()["error"]["param"] == "q"
+    refused = api.call("POST", "knowledge", {"source_name": "blank.md", "body": "\n\n"})
+    assert refused.status == 400 and refused.json()["error"]["param"] == "body"
+    # Removing it takes it out of the list and of search
+    api.ok("DELETE", f"knowledge/{added['id']}", expect=204)
+    assert added["id"] not in [d["id"] for d in api.get("knowledge")["data"]]
+    assert api.call("DELETE", f"knowledge/{added['id']}").status == 404
