@@ -66,6 +66,9 @@ struct KnowledgeTests {
         #expect(passages.allSatisfy { $0.heading == nil && $0.text.count <= KnowledgeChunker.targetLength && !$0.text.isEmpty })
         #expect(passages.map(\.text).joined().filter { $0 == "x" }.count == 1_200)
         #expect(KnowledgeChunker.passages(in: "\n  \n# Only a heading\n", title: "T").isEmpty)
+        // A near-megabyte blob without a space is cut in one pass, not one pass per passage
+        let blob = KnowledgeChunker.passages(in: String(repeating: "QUJD", count: 240_000), title: "T")
+        #expect(blob.count == 1_921 && blob.allSatisfy { $0.text.count <= KnowledgeChunker.targetLength })
     }
 
     // MARK: - Search

@@ -5,9 +5,10 @@ import Foundation
 /// (and to put in a prompt), not a whole document.
 ///
 /// Paragraphs (blank-line separated blocks; a list is one block, ended with a period like a
-/// sentence) under one heading are packed together up to `targetLength`; a longer paragraph is cut between sentences, a longer
-/// sentence between words. A new heading always starts a new passage. Markdown markup that a
-/// voice would stumble on (emphasis, link targets, list markers) is dropped.
+/// sentence) under one heading are packed together up to `targetLength`; a longer paragraph is
+/// cut between sentences, a longer sentence between words. A new heading always starts a new
+/// passage. Markdown markup that a voice would stumble on (emphasis, link targets, list
+/// markers) and control characters are dropped.
 public enum KnowledgeChunker {
     /// Passages are packed up to this many characters.
     public static let targetLength = 500
@@ -16,15 +17,7 @@ public enum KnowledgeChunker {
     public static func passages(in body: String, title: String) -> [KnowledgeDraft.Passage] {
         var passages: [KnowledgeDraft.Passage] = []
         for (heading, paragraphs) in sections(of: body, title: title) {
-            var current = ""
-            for piece in paragraphs.flatMap(pieces) {
-                if !current.isEmpty, current.count + 1 + piece.count > targetLength {
-                    passages.append(.init(heading: heading, text: current))
-                    current = ""
-                }
-                current += current.isEmpty ? piece : " " + piece
-            }
-            if !current.isEmpty { passages.append(.init(heading: heading, text: current)) }
+            passages += packed(paragraphs.flatMap(pieces)).map { .init(heading: heading, text: $0) }
         }
         return passages
     }
@@ -153,20 +146,38 @@ public enum KnowledgeChunker {
     private static func packed(_ parts: [String]) -> [String] {
         var pieces: [String] = []
         var current = ""
-        for var part in parts {
-            while part.count > targetLength {
-                if !current.isEmpty { pieces.append(current); current = "" }
-                pieces.append(String(part.prefix(targetLength)))
-                part = String(part.dropFirst(targetLength))
-            }
-            if !current.isEmpty, current.count + 1 + part.count > targetLength {
+        // Lengths are counted once per part: String.count walks the whole string.
+        var length = 0
+        for part in parts.flatMap(cut) {
+            let added = part.count
+            if length > 0, length + 1 + added > targetLength {
                 pieces.append(current)
-                current = ""
+                (current, length) = ("", 0)
             }
-            current += current.isEmpty ? part : " " + part
+            current += length == 0 ? part : " " + part
+            length += length == 0 ? added : 1 + added
         }
-        if !current.isEmpty { pieces.append(current) }
+        if length > 0 { pieces.append(current) }
         return pieces
+    }
+
+    /// `text` in runs of at most `targetLength` characters, in one pass (a megabyte without a
+    /// space, a pasted blob, must not cost a pass per run).
+    private static func cut(_ text: String) -> [String] {
+        guard text.count > targetLength else { return [text] }
+        var runs: [String] = []
+        var run = ""
+        var length = 0
+        for character in text {
+            run.append(character)
+            length += 1
+            if length == targetLength {
+                runs.append(run)
+                (run, length) = ("", 0)
+            }
+        }
+        if !run.isEmpty { runs.append(run) }
+        return runs
     }
 
     /// Sentences end at ".", "!" or "?" followed by a space.
