@@ -234,6 +234,27 @@ schemas = {
     "WebhookAttemptList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("WebhookAttempt")},
                                "next_cursor": {"type": "null"}}),
     "QueuedEvent": obj({"object": {"const": "event"}, "id": {"type": "string"}, "type": {"const": "webhook.test"}}),
+    "KnowledgeDocument": obj({"object": {"const": "knowledge_document"}, "id": {"type": "integer"},
+                              "source_name": {"type": "string", "description": "Adding a document with the same source name replaces this one."},
+                              "title": {"type": "string"}, "characters": {"type": "integer", "minimum": 0},
+                              "passages": {"type": "integer", "minimum": 1}, "added_at": UTC, "updated_at": UTC},
+                             description="A document the assistant answers from (policies, insurance, visit instructions), split into passages."),
+    "KnowledgeDocumentList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("KnowledgeDocument")},
+                                  "next_cursor": {"type": "null"}}),
+    "KnowledgeDocumentCreate": obj({"source_name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                                    "description": "Usually the file name; the same one replaces that document."},
+                                    "title": {**nullable("string"), "maxLength": 200,
+                                              "description": "Default: the body's leading `# heading`, else the source name."},
+                                    "body": {"type": "string", "minLength": 1, "description": "Markdown or plain text."}},
+                                   required=["source_name", "body"], closed=False),
+    "KnowledgePassage": obj({"object": {"const": "knowledge_passage"}, "document_id": {"type": "integer"}, "title": {"type": "string"},
+                             "heading": nullable("string"), "text": {"type": "string"},
+                             "score": {"type": "number", "description": "bm25, higher is better; comparable within one search only."},
+                             "matched_terms": {"type": "integer", "minimum": 0}}),
+    "KnowledgeSearch": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("KnowledgePassage")},
+                            "next_cursor": {"type": "null"},
+                            "strong_match": {"type": "boolean",
+                                             "description": "Whether a caller saying `q` gets the first passage in the live context."}}),
     "CallList": obj({"object": {"const": "list"}, "data": {"type": "array", "items": ref("CallSummary")},
                      "next_cursor": nullable("string")}),
     "Slot": obj({"start": UTC, "end": UTC, "start_local": LOCAL, "end_local": LOCAL,
@@ -346,6 +367,8 @@ parameters = {
                    "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
     "WebhookId": {"name": "webhook_id", "in": "path", "required": True,
                   "schema": {"type": "integer", "minimum": 1}, "examples": {"first": {"value": 1}}},
+    "DocumentId": {"name": "document_id", "in": "path", "required": True,
+                   "schema": {"type": "integer", "minimum": 1}, "examples": {"first": {"value": 1}}},
 }
 
 APPOINTMENT_FILTERS = [pref(n) for n in ("From", "To", "ProviderId", "LocationId", "ServiceIdFilter", "Status",
@@ -485,6 +508,24 @@ paths = {
     "/api/v1/webhooks/{webhook_id}/attempts": {"get": op(
         "listWebhookAttempts", "Every delivery attempt to this endpoint, oldest first.", "webhooks", [B, pref("WebhookId")],
         {**json_ok("WebhookAttemptList", "Attempts."), **errs(*READ_ERRS)})},
+    "/api/v1/knowledge": {
+        "get": op("listKnowledgeDocuments", "The documents the assistant answers from, by id.", "knowledge", [B],
+                  {**json_ok("KnowledgeDocumentList", "Documents."), **errs(*READ_ERRS)}),
+        "post": op("addKnowledgeDocument", "Add a document, or replace the one with the same source name (same id).", "knowledge", [B],
+                   {**json_ok("KnowledgeDocument", "Replaced."), **json_ok("KnowledgeDocument", "Added.", "201"),
+                    **errs("400", "401", "403", "404", "413", "503")},
+                   body("KnowledgeDocumentCreate")),
+    },
+    "/api/v1/knowledge/search": {"get": op(
+        "searchKnowledge", "Search the documents as the assistant does.", "knowledge",
+        [B, {"name": "q", "in": "query", "required": True, "description": "What a caller might ask, in their words.",
+             "schema": {"type": "string", "minLength": 1}},
+         {"name": "limit", "in": "query", "required": False, "description": "1–20 (default 5).",
+          "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}}],
+        {**json_ok("KnowledgeSearch", "The best passages, best first."), **errs(*READ_ERRS)})},
+    "/api/v1/knowledge/{document_id}": {"delete": op(
+        "deleteKnowledgeDocument", "Remove a document and its passages.", "knowledge", [B, pref("DocumentId")],
+        {"204": {"description": "Removed."}, **errs(*READ_ERRS)})},
 }
 
 doc = {
@@ -501,7 +542,7 @@ doc = {
     },
     "servers": [{"url": "/"}],
     "security": [{"bearerAuth": []}],
-    "tags": [{"name": n} for n in ("meta", "business", "appointments", "patients", "calls", "webhooks")],
+    "tags": [{"name": n} for n in ("meta", "business", "appointments", "patients", "calls", "webhooks", "knowledge")],
     "paths": paths,
     "components": {
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",

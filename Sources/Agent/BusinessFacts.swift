@@ -36,4 +36,7 @@ public protocol BusinessFactsSource: Sendable {
     func callerSummary(phone: String, now: Date) async throws -> String?
     /// The next few open slots, phrased in local time, so "when can you fit me in?" needs no tool round.
     func openSlotSummary(now: Date, limit: Int) async throws -> [String]
+    /// A passage of the business's documents that strongly matches what the caller just said,
+    /// as "Title › Heading: text"; nil when none does (most turns).
+    func knowledgeHint(for callerWords: String) async throws -> String?
 }

@@ -3,7 +3,8 @@ import Reception
 import Scheduling
 
 /// The calendar as the prompt's source of live context: business facts phrased for a voice,
-/// the recognised caller and their next appointment, and the next open slots.
+/// the recognised caller and their next appointment, the next open slots, and a passage of the
+/// business's documents when the caller's words match one strongly.
 public struct CalendarFacts: BusinessFactsSource {
     let desk: FrontDesk
 
@@ -88,6 +89,10 @@ public struct CalendarFacts: BusinessFactsSource {
         return result.slots.map { slot in
             "\(local.slot(slot.start)) with \(providerNames[slot.providerID] ?? slot.providerID) at \(locationNames[slot.locationID] ?? slot.locationID) (for a \(service.name.lowercased()); check availability for other services)"
         }
+    }
+
+    public func knowledgeHint(for callerWords: String) async throws -> String? {
+        try await desk.strongKnowledgeMatch(for: callerWords).map { "\($0.place): \($0.text)" }
     }
 
     /// "Monday–Friday 8:00 AM–5:00 PM; Saturday 9:00 AM–1:00 PM; closed Sunday"

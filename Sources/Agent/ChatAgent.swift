@@ -38,8 +38,11 @@ public final class ChatAgent: Sendable {
     public func modelIDs() -> [String] { personas.names().map { "frontdesk/\($0)" } }
 
     /// The system message a turn would get right now: what `frontdesk persona render` prints.
-    public func renderSystemMessage(persona name: String, callerNumber: String?, logger: Logger) async throws(AgentError) -> String {
-        try await prompts.render(personas.persona(named: name), now: now(), callerNumber: callerNumber, logger: logger)
+    /// - Parameter callerWords: as if the caller had just said this (a knowledge match shows).
+    public func renderSystemMessage(
+        persona name: String, callerNumber: String?, callerWords: String? = nil, logger: Logger
+    ) async throws(AgentError) -> String {
+        try await prompts.render(personas.persona(named: name), now: now(), callerNumber: callerNumber, callerWords: callerWords, logger: logger)
     }
 
     /// Answers a turn as one `chat.completion`.
@@ -128,7 +131,10 @@ public final class ChatAgent: Sendable {
         // SQLite off the cooperative pool, and a caller should wait for one read, not two.
         async let remembered = conversations?.rememberedTurns(
             conversationID: conversationID, before: TranscriptAnchor.position(of: turn.request.messages)) ?? []
-        let prompt = try await prompts.renderParts(persona, now: date, callerNumber: turn.callerNumber, channel: turn.channel, logger: logger)
+        // The caller's latest words: a strong match in the business's documents joins the live context.
+        let callerWords = turn.request.messages.last(where: { $0.role == .user })?.text
+        let prompt = try await prompts.renderParts(
+            persona, now: date, callerNumber: turn.callerNumber, callerWords: callerWords, channel: turn.channel, logger: logger)
         var system = prompt.stable
         if turn.reminderID != nil { system += "\n\n" + Self.reminderCallGuidance }
 
@@ -191,7 +197,7 @@ public final class ChatAgent: Sendable {
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),
-                callerText: turn.request.messages.last(where: { $0.role == .user })?.text, startedAt: date,
+                callerText: callerWords, startedAt: date,
                 businessRule: turn.businessRule, calledNumber: turn.calledNumber),
             earlierRounds: earlierRounds,
             callerContext: prompt.live.flatMap(Self.callerLine))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OpenAIWire
 import Synchronization
 
 /// Renders a persona into the system message of one turn: the template filled with live
@@ -11,7 +12,9 @@ import Synchronization
 /// message at the start of the request, byte for byte the same every turn, and the values that
 /// change within a call (the time, what is known about the caller, open slots) go in a short
 /// live-context message just before the caller's latest words. The template's own places for
-/// those values point there.
+/// those values point there. When the caller's latest words strongly match a passage of the
+/// business's documents (`KnowledgeMatchRule`), the live context carries it too, so the model
+/// can answer without a `search_knowledge` round.
 ///
 /// Business facts change only when an operator imports a profile, but they are read on every
 /// turn; they are cached for a short time-to-live so a turn does not query the calendar for them.
@@ -39,6 +42,10 @@ public final class PromptAssembler: Sendable {
     ]
     static let liveReference = "(in the live context just before the caller's latest words)"
     static let liveHeading = "LIVE CONTEXT for this turn, for you only (never read it aloud):"
+    static let knowledgeLabel = "Possibly relevant from the practice's documents"
+    /// A passage is a few hundred characters (`KnowledgeChunker.targetLength`); this bounds
+    /// whatever an older or foreign writer left in the file.
+    static let knowledgeHintLimit = 800
 
     public init(source: any BusinessFactsSource, factsTTL: Duration = .seconds(2), openSlotCount: Int = 4) {
         self.source = source
@@ -134,12 +141,18 @@ public final class PromptAssembler: Sendable {
     }
 
     /// A turn's prompt: the system message that stays the same for the whole call, and the live
-    /// context (nil when the persona uses none of the live values).
-    /// - Parameter channel: `sms` renders the persona's text variant.
+    /// context (nil when the persona uses none of the live values and nothing matched).
+    /// - Parameters:
+    ///   - callerWords: the caller's latest message, to look up in the business's documents
+    ///     (not when the persona turned `search_knowledge` off).
+    ///   - channel: `sms` renders the persona's text variant.
     public func renderParts(
-        _ persona: Persona, now: Date, callerNumber: String?, channel: String = "voice", logger: Logger
+        _ persona: Persona, now: Date, callerNumber: String?, callerWords: String? = nil, channel: String = "voice", logger: Logger
     ) async throws(AgentError) -> (stable: String, live: String?) {
         let template = channel == "sms" ? persona.textTemplate : persona.template
+        // Looked up while the other values are read: both wait on the store's readers, and a
+        // caller should wait for the slower of the two, not their sum.
+        async let hint = knowledgeHint(for: callerWords, persona: persona, logger: logger)
         var values = try await values(now: now, callerNumber: callerNumber, logger: logger)
         let used = Set(template.placeholders)
         var live: [String] = []
@@ -148,16 +161,31 @@ public final class PromptAssembler: Sendable {
             live.append(value.contains("\n") ? "\(label):\n\(value)" : "\(label): \(value)")
             values[name] = Self.liveReference
         }
+        if let hint = await hint { live.append("\(Self.knowledgeLabel): \(hint)") }
         return (template.render(values), live.isEmpty ? nil : ([Self.liveHeading] + live).joined(separator: "\n"))
     }
 
     /// The whole prompt of a turn as one text (`frontdesk persona render`, tests): the system
     /// message, then the live context.
     public func render(
-        _ persona: Persona, now: Date, callerNumber: String?, channel: String = "voice", logger: Logger
+        _ persona: Persona, now: Date, callerNumber: String?, callerWords: String? = nil, channel: String = "voice", logger: Logger
     ) async throws(AgentError) -> String {
-        let parts = try await renderParts(persona, now: now, callerNumber: callerNumber, channel: channel, logger: logger)
+        let parts = try await renderParts(persona, now: now, callerNumber: callerNumber, callerWords: callerWords, channel: channel,
+                                          logger: logger)
         return [parts.stable, parts.live].compactMap { $0 }.joined(separator: "\n\n")
+    }
+
+    /// The strong knowledge match for the caller's words, one bounded line; nil when there is
+    /// none, the persona turned the documents off, or the lookup failed (a turn never fails
+    /// for a hint).
+    private func knowledgeHint(for callerWords: String?, persona: Persona, logger: Logger) async -> String? {
+        guard let callerWords, !persona.disabledTools.contains(SearchKnowledgeTool.name) else { return nil }
+        do {
+            return try await source.knowledgeHint(for: callerWords).map { $0.bounded(Self.knowledgeHintLimit, singleLine: true) }
+        } catch {
+            logger.error("knowledge lookup failed", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     private static func lines(_ items: [String], empty: String) -> String {

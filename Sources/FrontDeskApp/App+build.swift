@@ -96,7 +96,7 @@ public struct FrontDeskServices: Sendable {
             personas: personas,
             prompts: PromptAssembler(source: CalendarFacts(desk: desk)),
             upstream: upstream,
-            tools: ToolRegistry(AppointmentTools.all(desk: desk)),
+            tools: ToolRegistry(AppointmentTools.all(desk: desk) + [SearchKnowledgeTool(desk: desk)]),
             configuration: AgentConfiguration(
                 upstreamModel: configuration.upstreamModel, defaultPersona: business.defaultPersona ?? configuration.personaName,
                 personaMode: configuration.personaMode, maxToolRounds: configuration.maxToolRounds,
@@ -136,6 +136,7 @@ public func buildApplication(
         "/telnyx/webhooks": [.post], "/telnyx/dynamic-variables": [.post],
         "/api/v1/events": [.get, .head], "/api/v1/webhooks": [.get, .head, .post], "/api/v1/webhooks/:id": [.delete],
         "/api/v1/webhooks/:id/rotate": [.post], "/api/v1/webhooks/:id/test": [.post], "/api/v1/webhooks/:id/attempts": [.get, .head],
+        "/api/v1/knowledge": [.get, .head, .post], "/api/v1/knowledge/search": [.get, .head], "/api/v1/knowledge/:id": [.delete],
     ]))
     // The console's stylesheet and script (resources of this module).
     router.add(middleware: FileMiddleware(ConsoleRenderer.resourceDirectory + "/static", urlBasePath: "/console/static", logger: logger))
@@ -183,6 +184,7 @@ public func buildApplication(
     PatientsAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
     CallsAPIController().addRoutes(to: api)
     WebhooksAPIController(maxBodyBytes: configuration.maxBodyBytes, executor: services.blockingWork).addRoutes(to: api)
+    KnowledgeAPIController(maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: api)
 
     let telnyxAPI = configuration.telnyxAPIKey.map {
         TelnyxMessagingClient(outbound: services.outbound, apiKey: $0, baseURL: configuration.telnyxAPIBaseURL, timeout: .seconds(10), logger: logger)

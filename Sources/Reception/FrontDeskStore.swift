@@ -9,7 +9,7 @@ import Scheduling
 /// Refusals are thrown as `SchedulingError`; anything else thrown is a storage failure.
 /// Every write that changes an appointment commits, in the same transaction, one audit row and
 /// one outbox event built from `change`.
-public protocol FrontDeskStore: StaffStore, WebhookStore, TextStore {
+public protocol FrontDeskStore: StaffStore, WebhookStore, TextStore, KnowledgeStore {
     // MARK: Reads
     func profile() async throws -> BusinessProfile
     func findAvailableSlots(_ query: AvailabilityQuery, now: Date) async throws -> AvailabilityResult
@@ -124,4 +124,18 @@ public protocol TextStore: Sendable {
     func claimDueReminderCalls(now: Date, limit: Int) async throws -> [ReminderCallToPlace]
     func recordReminderCall(id: Int64, outcome: ReminderCallOutcome, now: Date) async throws
     func reminderContext(id: Int64) async throws -> ReminderContext?
+}
+
+/// The business's documents, split into passages and indexed for full-text search.
+public protocol KnowledgeStore: Sendable {
+    /// Adds the document, or replaces the one with the same source name in place (same id, its
+    /// old passages gone), in one transaction. `replaced` says which.
+    func saveKnowledgeDocument(_ draft: KnowledgeDraft, now: Date) async throws -> (document: KnowledgeDocument, replaced: Bool)
+    /// Every document, by id.
+    func knowledgeDocuments() async throws -> [KnowledgeDocument]
+    /// Throws `.notFound("document")` for an unknown id.
+    func removeKnowledgeDocument(id: Int64) async throws
+    /// Passages containing any of the query's terms, best first (bm25), at most `limit`, each
+    /// with how many of the terms it contains. Empty for a query without terms.
+    func searchKnowledge(_ query: KnowledgeQuery, limit: Int) async throws -> [KnowledgePassage]
 }

@@ -272,4 +272,18 @@ public final class SQLiteFrontDeskStore: FrontDeskStore {
     }
 
     public func reminderContext(id: Int64) async throws -> ReminderContext? { try await onReader { try $0.reminderContext(id: id) } }
+
+    // MARK: - Knowledge
+
+    public func saveKnowledgeDocument(_ draft: KnowledgeDraft, now: Date) async throws -> (document: KnowledgeDocument, replaced: Bool) {
+        try await onWriter { try $0.saveKnowledgeDocument(draft, now: now) }
+    }
+
+    public func knowledgeDocuments() async throws -> [KnowledgeDocument] { try await onReader { try $0.knowledgeDocuments() } }
+
+    public func removeKnowledgeDocument(id: Int64) async throws { try await onWriter { try $0.removeKnowledgeDocument(id: id) } }
+
+    public func searchKnowledge(_ query: KnowledgeQuery, limit: Int) async throws -> [KnowledgePassage] {
+        try await onReader { try $0.searchKnowledge(query, limit: limit) }
+    }
 }

@@ -9,6 +9,7 @@ struct FrontDeskCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, PersonaCommand.self, SeedCommand.self, ImportCommand.self, AppointmentsCommand.self,
             CallsCommand.self, BusinessCommand.self, UserCommand.self, WebhookCommand.self, TelnyxCommand.self, TextsCommand.self, InboxCommand.self,
+            KnowledgeCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

@@ -16,6 +16,8 @@ struct PersonaCommand: ParsableCommand {
             abstract: "Print the exact system message a request would get now.")
         @Argument(help: "Persona name (a file personas/NAME.txt).") var name: String
         @Option(help: "Render as if this number were calling (E.164).") var caller: String?
+        @Option(help: "Render as if the caller had just said this (a strong match in the documents joins the live context).")
+        var says: String?
         @OptionGroup var db: DatabaseOptions
 
         func run() async throws {
@@ -26,7 +28,7 @@ struct PersonaCommand: ParsableCommand {
             defer { services.shutdown() }
             do {
                 let agent = try await services.businesses.runtime(named: db.business ?? BusinessRegistry.homeBusinessID).agent
-                print(try await agent.renderSystemMessage(persona: name, callerNumber: caller, logger: logger))
+                print(try await agent.renderSystemMessage(persona: name, callerNumber: caller, callerWords: says, logger: logger))
             } catch {
                 throw ValidationError("\(error)")
             }

@@ -119,3 +119,55 @@ struct PromptAssemblerTests {
         }
     }
 }
+
+/// A strong match in the practice's documents for what the caller just said rides in the live
+/// context; the system message never changes for it.
+@Suite("Knowledge in the live context")
+struct KnowledgeLiveContextTests {
+    static let logger = Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    func assembler() throws -> PromptAssembler {
+        PromptAssembler(source: CalendarFacts(desk: PromptAssemblerTests.desk(try PromptAssemblerTests.seededBook())))
+    }
+
+    @Test func aStrongMatchJoinsTheLiveContextAndTheSystemMessageStaysTheSame() async throws {
+        let assembler = try assembler()
+        let now = Date()
+        let plain = try await assembler.renderParts(PromptAssemblerTests.template, now: now, callerNumber: nil, logger: Self.logger)
+        // When the caller asks something the insurance document answers
+        let asked = try await assembler.renderParts(PromptAssemblerTests.template, now: now, callerNumber: nil,
+                                                    callerWords: "Hi, do you take Delta Dental?", logger: Self.logger)
+        // Then the live context ends with the passage, and the system message is byte for byte the same
+        #expect(asked.stable == plain.stable)
+        let live = try #require(asked.live)
+        let line = try #require(live.split(separator: "\n").last)
+        #expect(line.hasPrefix("Possibly relevant from the practice's documents: Insurance we accept › PPO plans: We accept most PPO"))
+        #expect(line.contains("Delta Dental"))
+        #expect(plain.live?.contains("Possibly relevant") == false)
+    }
+
+    @Test func aWeakMatchIsLeftOut() async throws {
+        let assembler = try assembler()
+        let now = Date()
+        let plain = try await assembler.renderParts(PromptAssemblerTests.template, now: now, callerNumber: nil, logger: Self.logger)
+        for words in ["I'd like to book a cleaning next Tuesday", "insurance", "yes please", String(repeating: "\"NEAR* ", count: 2_000)] {
+            let parts = try await assembler.renderParts(PromptAssemblerTests.template, now: now, callerNumber: nil, callerWords: words,
+                                                        logger: Self.logger)
+            #expect(parts.live == plain.live, "\(words.prefix(40))")
+            #expect(parts.stable == plain.stable)
+        }
+    }
+
+    @Test func aPersonaWithoutLiveValuesGetsALiveContextOnlyForAMatchAndNoneWhenItTurnedTheToolOff() async throws {
+        let assembler = try assembler()
+        let still = Persona(name: "still", text: "Answer for {{business_name}}.")
+        let matched = try await assembler.renderParts(still, now: Date(), callerNumber: nil, callerWords: "What is the fee for a missed appointment?",
+                                                      logger: Self.logger)
+        #expect(matched.live?.hasPrefix("LIVE CONTEXT") == true)
+        #expect(matched.live?.contains("Cancellation policy › Late cancellations and missed visits: ") == true)
+        let off = Persona(name: "off", text: "---\ndisabled_tools: search_knowledge\n---\nAnswer for {{business_name}}.")
+        let none = try await assembler.renderParts(off, now: Date(), callerNumber: nil, callerWords: "What is the fee for a missed appointment?",
+                                                   logger: Self.logger)
+        #expect(none.live == nil)
+    }
+}

@@ -16,6 +16,7 @@ import Testing
         #expect(listed.count == 12)
         #expect(listed.allSatisfy { $0.start > now && $0.start < now.addingTimeInterval(40 * 86_400) && $0.status == .booked })
         #expect(Set(listed.map(\.providerName)).count >= 3)
+        #expect(try book.knowledgeDocuments().map(\.title) == DemoDocuments.all.map(\.title))
         // A database with data is never reseeded.
         #expect(try !book.seedDemoIfEmpty(now: now))
         #expect(try book.listAppointments().count == 12)

@@ -48,6 +48,8 @@ CONTRACT_ROUTES = {
     ("get", "/api/v1/events"), ("get", "/api/v1/webhooks"), ("post", "/api/v1/webhooks"),
     ("delete", "/api/v1/webhooks/{webhook_id}"), ("post", "/api/v1/webhooks/{webhook_id}/rotate"),
     ("post", "/api/v1/webhooks/{webhook_id}/test"), ("get", "/api/v1/webhooks/{webhook_id}/attempts"),
+    ("get", "/api/v1/knowledge"), ("post", "/api/v1/knowledge"), ("get", "/api/v1/knowledge/search"),
+    ("delete", "/api/v1/knowledge/{document_id}"),
 }
 
 

@@ -5,10 +5,11 @@ import Scheduling
 extension AppointmentBook {
     // MARK: - Writes
 
-    /// Seeds the demo practice (`DemoBusiness`) with its patients and a dozen appointments over
-    /// the coming weeks, relative to `now` — only when the database is empty. A database that
-    /// has any data is never reseeded. Returns whether it seeded. Safe when several processes
-    /// start at once: the emptiness check and the seed are one `BEGIN IMMEDIATE` transaction.
+    /// Seeds the demo practice (`DemoBusiness`) with its patients, a dozen appointments over
+    /// the coming weeks, relative to `now`, and its documents (`DemoDocuments`) — only when the
+    /// database is empty. A database that has any data is never reseeded. Returns whether it
+    /// seeded. Safe when several processes start at once: the emptiness check and the seed are
+    /// one `BEGIN IMMEDIATE` transaction.
     @discardableResult
     public func seedDemoIfEmpty(now: Date = Date()) throws -> Bool {
         try write { db in
@@ -33,6 +34,12 @@ extension AppointmentBook {
                 _ = try book(BookingRequest(patientID: patientID, serviceID: slot.serviceID, providerID: slot.providerID,
                                             locationID: slot.locationID, start: slot.start, notes: "Demo booking"),
                            change: .system("seed"), db: db, now: now)
+            }
+            for document in DemoDocuments.all {
+                let passages = KnowledgeChunker.passages(in: document.body, title: document.title)
+                _ = try Self.saveKnowledgeDocument(
+                    KnowledgeDraft(sourceName: document.sourceName, title: document.title, body: document.body, passages: passages),
+                    db: db, now: now)
             }
             return true
         }

@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -491,9 +491,54 @@ enum SchemaMigrations {
         CREATE INDEX call_turns_position ON call_turns(call_id, anchor_position);
         """
 
+    /// The business's documents (policies, insurance, pre-visit instructions) and a full-text
+    /// index over their passages. The index stores its own copy of each passage (rowid = the
+    /// passage's id) and is kept by triggers, so no writer can let it drift from the passages:
+    /// deleting a document cascades to its passages and from them to the index.
+    /// Porter stemming: "cancel", "cancelled" and "cancellation" find each other.
+    private static let v14 = """
+        CREATE TABLE knowledge_documents (
+            id INTEGER PRIMARY KEY,
+            source_name TEXT NOT NULL UNIQUE CHECK (length(source_name) > 0),
+            title TEXT NOT NULL CHECK (length(title) > 0),
+            body TEXT NOT NULL,
+            added_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE knowledge_passages (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES knowledge_documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            heading TEXT,
+            text TEXT NOT NULL CHECK (length(text) > 0),
+            UNIQUE (document_id, position)
+        );
+        CREATE VIRTUAL TABLE knowledge_index USING fts5(
+            title, heading, text, tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER knowledge_passages_indexed AFTER INSERT ON knowledge_passages
+        BEGIN
+            INSERT INTO knowledge_index (rowid, title, heading, text)
+            VALUES (NEW.id, (SELECT title FROM knowledge_documents WHERE id = NEW.document_id), coalesce(NEW.heading, ''), NEW.text);
+        END;
+        CREATE TRIGGER knowledge_passages_reindexed AFTER UPDATE OF heading, text ON knowledge_passages
+        BEGIN
+            UPDATE knowledge_index SET heading = coalesce(NEW.heading, ''), text = NEW.text WHERE rowid = NEW.id;
+        END;
+        CREATE TRIGGER knowledge_passages_unindexed AFTER DELETE ON knowledge_passages
+        BEGIN
+            DELETE FROM knowledge_index WHERE rowid = OLD.id;
+        END;
+        CREATE TRIGGER knowledge_documents_retitled AFTER UPDATE OF title ON knowledge_documents
+        BEGIN
+            UPDATE knowledge_index SET title = NEW.title
+            WHERE rowid IN (SELECT id FROM knowledge_passages WHERE document_id = NEW.id);
+        END;
+        """
+
     /// What the speech guard withheld or changed in a turn's answer (an unkept claim, markup,
     /// a repeated filler), as a JSON array of `{kind, text}`: shown in the call log.
-    private static let v14 = """
+    private static let v15 = """
         ALTER TABLE call_turns ADD COLUMN interventions TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(interventions));
         """
 }
