@@ -178,7 +178,11 @@ public final class ChatAgent: Sendable {
         // A client tool shadows ours of the same name: the client asked for it explicitly.
         // get_reminder_context and confirm_appointment are offered only on the reminder calls FrontDesk placed.
         let offTheCall: Set<String> = turn.reminderID == nil ? [GetReminderContextTool.name, ConfirmAppointmentTool.name] : []
-        let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames).union(offTheCall))
+        // Lookups the system message already answers are not offered (they still run if called):
+        // every schema is read on every turn, and small models read slowly.
+        let rendered = Set((turn.channel == "sms" ? persona.textTemplate : persona.template).placeholders)
+        let answered = Set(Self.lookupsAnswered.filter { rendered.contains($0.key) }.map(\.value))
+        let ourTools = tools.definitions(excluding: persona.disabledTools.union(clientNames).union(offTheCall).union(answered))
         return TurnState(
             id: "chatcmpl-" + Self.randomID(),
             created: Int(date.timeIntervalSince1970),
@@ -202,6 +206,11 @@ public final class ChatAgent: Sendable {
             earlierRounds: earlierRounds,
             callerContext: prompt.live.flatMap(Self.callerLine))
     }
+
+    /// The lookup tools whose answer a placeholder puts in the system message.
+    static let lookupsAnswered: [String: String] = [
+        "services": "get_services", "providers": "get_providers", "locations": "get_locations",
+    ]
 
     /// An assistant message of the client's history without FrontDesk's filler in it.
     static func withoutFiller(_ message: ChatMessage, _ filler: String) -> ChatMessage {

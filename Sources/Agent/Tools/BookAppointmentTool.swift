@@ -13,13 +13,13 @@ public struct BookAppointmentTool: AgentTool {
     public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = ToolSchema.slot + [
-        ("hold_id", ToolSchema.nullableInteger("The hold_id from hold_slot when the slot was held, else null.")),
-        ("notes", ToolSchema.nullableString("A short note for the practice (reason for visit), or null.")),
+        ("hold_id", ToolSchema.nullableInteger("From hold_slot, or null.")),
+        ("notes", ToolSchema.nullableString("Reason for the visit, or null.")),
     ]
 
     public let definition = ToolDefinition(
         name: "book_appointment",
-        description: "Book an appointment for the caller once they have confirmed the time. Read back the spoken time after booking.",
+        description: "Book the slot the caller chose. Read back its spoken time.",
         parameters: ToolSchema.object(properties))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

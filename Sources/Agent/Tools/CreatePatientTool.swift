@@ -13,15 +13,15 @@ public struct CreatePatientTool: AgentTool {
     public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
-        ("first_name", ToolSchema.string("The new patient's first name.")),
-        ("last_name", ToolSchema.string("The new patient's last name.")),
-        ("date_of_birth", ToolSchema.string("The new patient's date of birth, YYYY-MM-DD.")),
-        ("email", ToolSchema.nullableString("An email address if the caller offers one, else null.")),
+        ("first_name", ToolSchema.string("As said.")),
+        ("last_name", ToolSchema.string("As said.")),
+        ("date_of_birth", ToolSchema.string("YYYY-MM-DD.")),
+        ("email", ToolSchema.nullableString("If offered, or null.")),
     ]
 
     public let definition = ToolDefinition(
         name: "create_patient",
-        description: "Register a new patient (the caller or someone they are booking for) on the number calling. Only after search_patients found no record.",
+        description: "Register a new patient on this number, only after search_patients found none.",
         parameters: ToolSchema.object(properties))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

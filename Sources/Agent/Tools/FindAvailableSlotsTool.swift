@@ -12,18 +12,18 @@ public struct FindAvailableSlotsTool: AgentTool {
     public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
-        ("service_id", ToolSchema.string("The service id from get_services, e.g. \"cleaning\".")),
-        ("provider_id", ToolSchema.nullableString("Only this provider (id from get_providers), or null for anyone.")),
-        ("location_id", ToolSchema.nullableString("Only this location (id from get_locations), or null for any.")),
-        ("from_date", ToolSchema.nullableString("First date to search, YYYY-MM-DD in the business's local time; null for today.")),
-        ("to_date", ToolSchema.nullableString("Last date to search (inclusive), YYYY-MM-DD; null for two weeks after from_date.")),
-        ("time_of_day", ToolSchema.nullableString("What the caller prefers: \"morning\", \"afternoon\", \"evening\", \"after 3pm\", \"before 11am\", \"between 1 and 3pm\"; null for any time.")),
-        ("limit", ToolSchema.nullableInteger("How many slots to return, 1–10; null for 5.")),
+        ("service_id", ToolSchema.string("e.g. \"cleaning\".")),
+        ("provider_id", ToolSchema.nullableString("Only this provider, or null for anyone.")),
+        ("location_id", ToolSchema.nullableString("Only this location, or null.")),
+        ("from_date", ToolSchema.nullableString("YYYY-MM-DD, or null for today.")),
+        ("to_date", ToolSchema.nullableString("YYYY-MM-DD (inclusive), or null for two weeks on.")),
+        ("time_of_day", ToolSchema.nullableString("e.g. \"morning\", \"after 3pm\", or null.")),
+        ("limit", ToolSchema.nullableInteger("1–10, or null for 5.")),
     ]
 
     public let definition = ToolDefinition(
         name: "find_available_slots",
-        description: "Find open appointment times. Offer the caller two or three of them by their spoken form; pass a slot's start (and provider_id) to hold_slot or book_appointment.",
+        description: "Open appointment times. Offer two or three by their spoken form.",
         parameters: ToolSchema.object(properties))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

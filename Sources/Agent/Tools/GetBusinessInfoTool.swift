@@ -12,7 +12,7 @@ public struct GetBusinessInfoTool: AgentTool {
 
     public let definition = ToolDefinition(
         name: "get_business_info",
-        description: "The practice's address, phone, opening hours, upcoming closures and answers to common questions (parking, insurance, cancellation policy, what to bring).",
+        description: "Address, phone, hours, closures and answers to common questions.",
         parameters: ToolSchema.object([]))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

@@ -14,7 +14,7 @@ public struct HoldSlotTool: AgentTool {
 
     public let definition = ToolDefinition(
         name: "hold_slot",
-        description: "Hold a slot for this caller for a few minutes while they confirm. Then call book_appointment with the hold_id.",
+        description: "Hold a slot a few minutes while the caller decides; then book it with the hold_id.",
         parameters: ToolSchema.object(properties))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

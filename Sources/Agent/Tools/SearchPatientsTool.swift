@@ -12,14 +12,14 @@ public struct SearchPatientsTool: AgentTool {
     public init(desk: FrontDesk) { self.desk = desk }
 
     static let properties: [ToolSchema.Property] = [
-        ("first_name", ToolSchema.string("The caller's first name as they said it.")),
-        ("last_name", ToolSchema.string("The caller's last name as they said it.")),
-        ("date_of_birth", ToolSchema.string("The caller's date of birth, YYYY-MM-DD.")),
+        ("first_name", ToolSchema.string("As said.")),
+        ("last_name", ToolSchema.string("As said.")),
+        ("date_of_birth", ToolSchema.string("YYYY-MM-DD.")),
     ]
 
     public let definition = ToolDefinition(
         name: "search_patients",
-        description: "Verify who is calling by full name and date of birth. On success the caller's own appointments become available to the other tools. Never use it to look up someone else.",
+        description: "Verify the caller by full name and date of birth (never anyone else); then their appointments are open to the other tools.",
         parameters: ToolSchema.object(properties))
 
     public func run(arguments: JSONValue, context: ToolContext) async throws(ToolFailure) -> JSONValue {

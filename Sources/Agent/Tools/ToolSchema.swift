@@ -33,9 +33,9 @@ enum ToolSchema {
 
     /// A slot as `find_available_slots` offered it: what `hold_slot` and `book_appointment` take.
     static let slot: [Property] = [
-        ("service_id", ToolSchema.string("The service id, e.g. \"cleaning\".")),
-        ("start", ToolSchema.string("The slot's start exactly as find_available_slots returned it, e.g. \"2026-11-23T09:00:00-05:00\".")),
-        ("provider_id", ToolSchema.nullableString("The slot's provider_id, or null for whoever is free.")),
+        ("service_id", ToolSchema.string("e.g. \"cleaning\".")),
+        ("start", ToolSchema.string("The slot's start exactly as find_available_slots gave it.")),
+        ("provider_id", ToolSchema.nullableString("The slot's provider_id, or null.")),
         ("location_id", ToolSchema.nullableString("The slot's location_id, or null.")),
     ]
 
