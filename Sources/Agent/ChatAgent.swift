@@ -160,7 +160,8 @@ public final class ChatAgent: Sendable {
         // it there takes it for its own words and says it again (three times in one answer).
         if let filler = persona.filler { clientMessages = clientMessages.map { Self.withoutFiller($0, filler) } }
 
-        var messages = [ChatMessage.system(system)]
+        let stage = persona.stages.isEmpty ? nil : CallStage.current(after: earlierRounds, stages: persona.stages)
+        var messages = [ChatMessage.system(Self.system(system, stage: stage, stages: persona.stages))]
         for message in clientMessages {
             if configuration.personaMode == .replace, message.role == .system || message.role == .developer { continue }
             messages.append(message)
@@ -190,7 +191,7 @@ public final class ChatAgent: Sendable {
             responseModel: turn.request.model ?? persona.model ?? configuration.upstreamModel,
             upstreamModel: persona.model ?? configuration.upstreamModel,
             messages: messages,
-            tools: clientTools + ourTools,
+            tools: clientTools + Self.offered(ourTools, stage: stage, stages: persona.stages),
             clientToolNames: clientNames,
             persona: persona,
             channel: turn.channel,
@@ -204,7 +205,21 @@ public final class ChatAgent: Sendable {
                 callerText: callerWords, startedAt: date,
                 businessRule: turn.businessRule, calledNumber: turn.calledNumber),
             earlierRounds: earlierRounds,
-            callerContext: prompt.live.flatMap(Self.callerLine))
+            callerContext: prompt.live.flatMap(Self.callerLine),
+            baseSystem: system, stage: stage, clientTools: clientTools, ourTools: ourTools)
+    }
+
+    /// The system message in a stage: the persona's, then the stage's own instructions.
+    static func system(_ base: String, stage: CallStage?, stages: [CallStage]) -> String {
+        guard let stage else { return base }
+        return base + "\n\n" + stage.block(among: stages)
+    }
+
+    /// Our tools offered in a stage: its subset, and the tool that moves the call on.
+    static func offered(_ ours: [ToolDefinition], stage: CallStage?, stages: [CallStage]) -> [ToolDefinition] {
+        guard let stage else { return ours }
+        let subset = stage.tools.map { names in ours.filter { names.contains($0.name) } } ?? ours
+        return subset + [CallStage.changeTool(stages)]
     }
 
     /// The lookup tools whose answer a placeholder puts in the system message.
@@ -272,7 +287,8 @@ struct TurnState: Sendable {
     let responseModel: String
     let upstreamModel: String
     var messages: [ChatMessage]
-    let tools: [ToolDefinition]
+    /// Offered to the model: the client's, then ours (in a stage, its subset).
+    var tools: [ToolDefinition]
     let clientToolNames: Set<String>
     let persona: Persona
     /// `voice` or `sms`: texts get no filler.
@@ -290,6 +306,13 @@ struct TurnState: Sendable {
     let callerContext: String?
     /// What the speech guard withheld or changed this turn.
     var interventions: [SpeechIntervention] = []
+    /// The system message before any stage's instructions.
+    let baseSystem: String
+    /// The stage the call is in (nil: the persona has none).
+    var stage: CallStage?
+    let clientTools: [ToolDefinition]
+    /// Our tools this turn may offer, before a stage picks its subset.
+    let ourTools: [ToolDefinition]
 
     /// What the calendar backs in this conversation so far, for judging what the answer claims.
     var evidence: PromiseEvidence {
@@ -314,7 +337,15 @@ struct TurnState: Sendable {
     /// Executes our calls and appends the assistant message and one `tool` message per call,
     /// so the next upstream request shows the model what it asked and what came back.
     mutating func runTools(_ ours: [ToolCall], alongside answer: ChatCompletion, tools: ToolRegistry) async {
-        let outcomes = await tools.execute(ours, disabled: persona.disabledTools, context: context)
+        let staged = !persona.stages.isEmpty
+        var outcomes = await tools.execute(ours.filter { !staged || $0.name != CallStage.toolName }, disabled: persona.disabledTools,
+                                           context: context)
+        if staged {
+            // FrontDesk's own: a stage change takes effect for the next round of this turn.
+            for call in ours where call.name == CallStage.toolName { outcomes.append(changeStage(call)) }
+            let order = Dictionary(ours.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            outcomes.sort { order[$0.call.id, default: 0] < order[$1.call.id, default: 0] }
+        }
         messages.append(.assistant(answer.content, toolCalls: answer.toolCalls))
         // Remembered without its text: whatever was said the client already has in its own
         // copy of our answer. And with our calls only: a client call is answered by the client.
@@ -325,6 +356,23 @@ struct TurnState: Sendable {
             messages.append(result)
             internalMessages.append(result)
         }
+    }
+
+    /// Moves the call to the stage `call` names: its instructions and tools from the next round on.
+    mutating func changeStage(_ call: ToolCall) -> ToolOutcome {
+        let requested = (try? JSONValue(parsing: call.arguments))?["stage"]?.stringValue
+        guard let next = persona.stages.first(where: { $0.name == requested }) else {
+            let names = persona.stages.map(\.name).joined(separator: ", ")
+            AgentMetrics.tool(CallStage.toolName, outcome: "unknown_stage", took: .zero)
+            return ToolOutcome(call: call, result: .failure(ToolFailure(
+                code: "unknown_stage", message: "There is no stage '\((requested ?? "").bounded(64, singleLine: true))'. Stages: \(names).")),
+                duration: .zero)
+        }
+        stage = next
+        messages[0] = .system(ChatAgent.system(baseSystem, stage: next, stages: persona.stages))
+        tools = clientTools + ChatAgent.offered(ourTools, stage: next, stages: persona.stages)
+        AgentMetrics.tool(CallStage.toolName, outcome: "ok", took: .zero)
+        return ToolOutcome(call: call, result: .success(["stage": .string(next.name)]), duration: .zero)
     }
 
     /// A call as remembered for later turns: a tool name or arguments no tool accepts (a

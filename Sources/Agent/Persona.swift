@@ -8,6 +8,7 @@ import Foundation
 /// claiming a change, comma-separated), then the prompt body with `{{placeholder}}`s.
 /// A line `--- text ---` may follow the voice body: what comes after it is the prompt for text
 /// conversations (SMS). Without one, texts get the voice body plus `defaultTextGuidance`.
+/// `--- stage NAME ---` sections declare the call's stages (`CallStage`).
 public struct Persona: Sendable, Hashable {
     public let name: String
     public let template: PromptTemplate
@@ -25,6 +26,8 @@ public struct Persona: Sendable, Hashable {
     public let model: String?
     /// Tools the operator turned off for this persona.
     public let disabledTools: Set<String>
+    /// The call's stages, the first where a call starts; empty: no stages (`CallStage`).
+    public let stages: [CallStage]
 
     /// What a persona without a text variant is told when the conversation is by text.
     public static let defaultTextGuidance = """
@@ -65,7 +68,9 @@ public struct Persona: Sendable, Hashable {
             }
             body = lines[(end + 1)...].joined(separator: "\n")[...]
         }
-        let parts = Self.split(String(body))
+        let staged = CallStage.extract(from: String(body))
+        self.stages = staged.stages
+        let parts = Self.split(staged.rest)
         self.template = PromptTemplate(parts.voice)
         self.textTemplate = PromptTemplate(parts.text ?? parts.voice + "\n\n" + Self.defaultTextGuidance)
         self.filler = settings["filler"].flatMap { $0.isEmpty ? nil : $0 }

@@ -28,6 +28,36 @@ struct PersonaTests {
         #expect(persona.template.render(["business_name": "Acme"]) == "Hello from Acme.")
     }
 
+    @Test func stageSectionsDeclareTheCallsStagesAndLeaveTheBodyAndTextVariantAlone() {
+        let persona = Persona(name: "x", text: """
+            ---
+            safe_line: Let me check that again.
+            booked_phrases: squeezed you in
+            ---
+            Hello from {{business_name}}.
+
+            --- stage identify ---
+            tools: search_patients, create_patient
+            Verify the caller first.
+
+            --- stage scheduling ---
+            Find a time.
+            --- text ---
+            Text body.
+            """)
+        #expect(persona.stages.map(\.name) == ["identify", "scheduling"])
+        #expect(persona.stages[0].tools == ["search_patients", "create_patient"])
+        #expect(persona.stages[0].instructions == "Verify the caller first.")
+        #expect(persona.stages[1].tools == nil)  // all the persona's tools
+        #expect(persona.stages[1].instructions == "Find a time.")
+        #expect(persona.template.render(["business_name": "Acme"]) == "Hello from Acme.")
+        #expect(persona.textTemplate.render([:]) == "Text body.")
+        #expect(persona.safeLine == "Let me check that again.")
+        #expect(persona.claimPhrases.kinds(in: "I squeezed you in on Friday.") == [.booked])
+        // and a persona without sections has none: every tool, always
+        #expect(Persona(name: "y", text: "Hello.").stages.isEmpty)
+    }
+
     @Test func aPersonaWithoutFrontMatterIsAllBodyWithDefaults() {
         let persona = Persona(name: "x", text: "Just {{ business_name }} and {{mystery}}.")
         #expect(persona.filler == nil)

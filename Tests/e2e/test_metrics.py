@@ -88,6 +88,18 @@ def test_metrics_need_their_own_token_and_move_with_a_booking_by_voice(start_fro
     after = wait_until(lambda: (lambda t: t if sample(t, "frontdesk_overhead_seconds_count", path="json") == 1 else None)(
         metrics_text(server).text), "the overhead of a JSON turn", 5)
     assert sample(before, "frontdesk_bookings_total", action="created", channel="voice") == 0
+    # A streamed turn whose model claims a cancel no tool made: withheld, corrected, counted,
+    # and the hold of its first words timed
+    fake.script(text_reply("Okay, I've cancelled your visit."), text_reply("Nothing has changed yet. Which visit?"))
+    stream = client.chat.completions.create(
+        model="frontdesk/dental_office", messages=[{"role": "user", "content": "Cancel it"}], stream=True,
+        extra_body={"extra_metadata": {"telnyx_end_user_target": phone, "telnyx_conversation_id": "metrics-2"}})
+    spoken = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+    assert spoken == "Okay, Nothing has changed yet. Which visit?", spoken
+    after = wait_until(lambda: (lambda t: t if sample(t, "frontdesk_speech_interventions_total", kind="unkept_claim") == 1
+                                and sample(t, "frontdesk_speech_interventions_total", kind="corrective_round") == 1
+                                and sample(t, "frontdesk_speech_hold_seconds_count") >= 1 else None)(metrics_text(server).text),
+                       "the speech guard's metrics", 5, context=lambda: metrics_text(server).text[-3000:])
     # FrontDesk's own share is measured in microseconds: its histogram has buckets that fine
     assert 'frontdesk_overhead_seconds_bucket{path="json",le="0.00025"}' in after, after[:3000]
     # Hummingbird's own HTTP metrics are there too
