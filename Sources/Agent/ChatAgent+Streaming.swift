@@ -76,6 +76,7 @@ public struct AgentStream: Sendable {
         var round = 0
         var speech = state.speechGuard()
         var corrected = false
+        var retriedSilentFailure = false
         /// Says what the guard let through.
         func say(_ words: String) async throws {
             guard !words.isEmpty else { return }
@@ -118,6 +119,20 @@ public struct AgentStream: Sendable {
                     if let reason = chunk.finishReason { finishReason = reason }
                 }
             } catch let error as AgentError {
+                // A round that failed before saying or calling anything is asked once more: a
+                // small model's malformed tool call makes llama.cpp fail the stream, and a fresh
+                // sample usually parses. Once a turn, within its deadline.
+                if case .upstreamInterrupted = error, !retriedSilentFailure, text.isEmpty, assembler.isEmpty,
+                   ContinuousClock.now < state.deadline
+                {
+                    retriedSilentFailure = true
+                    logger.warning("upstream failed mid-stream before any words; asking once more", metadata: ["error": "\(error)"])
+                    let asked = ContinuousClock.now
+                    chunks = try await agent.upstream.stream(
+                        state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
+                    firstWord.waitedOnUpstream(since: asked)
+                    continue
+                }
                 try await say(speech.endOfRound { state.evidence })
                 throw error
             } catch let gone as ClientWentAway {

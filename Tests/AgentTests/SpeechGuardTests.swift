@@ -14,8 +14,11 @@ struct SpeechGuardTests {
         ("Great news, your cleaning is booked!", [.booked]),
         ("Your appointment has been cancelled.", [.cancelled]),
         ("I've moved it to Wednesday at 3 PM.", [.moved]),
+        ("You're all set for Friday.", [.booked]),
+        ("Your appointment is confirmed.", [.confirmed]),
         ("Done, I've rescheduled it to Monday, November 30 at 9:00 AM.", [.moved]),
         ("Your visit is confirmed.", [.confirmed]),
+        ("Okay, I've cancelled it.", [.cancelled]),
     ])
     func assertionsClaim(_ sentence: String, _ kinds: [ClaimKind]) {
         #expect(Self.phrases.kinds(in: sentence) == Set(kinds))
@@ -30,6 +33,10 @@ struct SpeechGuardTests {
         "If you'd like, I can move it to Tuesday.",
         "The office hours changed last year.",
         "Shall I book the first one?",
+        "Thanks, I've confirmed your name and date of birth.",
+        "Great, you're all set with that question!",
+        "I've changed my mind about the wording.",
+        "I've scheduled a callback from the dental team.",
     ])
     func questionsNegationsAndOffersDoNot(_ sentence: String) {
         #expect(Self.phrases.kinds(in: sentence).isEmpty)

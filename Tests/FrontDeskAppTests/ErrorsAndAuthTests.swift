@@ -127,6 +127,27 @@ struct ErrorsAndAuthTests {
         }
     }
 
+    @Test func aRoundThatFailsBeforeAnyWordIsAskedOnceMoreThenReported() async throws {
+        // Given an upstream whose stream fails before its first word (as llama.cpp does on a
+        // tool call it cannot parse), then answers
+        try await FrontDeskHarness.run(script: [.dropMidStream(text: "unused", afterWords: 0), .text("Hello there.")]) { client, upstream in
+            let response = try await client.complete(["stream": true, "messages": [["role": "user", "content": "Hi"]]])
+            // Then the caller hears the second answer, with no error
+            let spoken = try response.events.dropLast().map { try JSONValue(parsing: $0) }
+                .compactMap { $0["choices"]?.arrayValue?.first?["delta"]?["content"]?.stringValue }.joined()
+            #expect(spoken == "Hello there.")
+            #expect(!response.events.contains { $0.contains("\"error\"") })
+            #expect(upstream.requestCount == 2)
+        }
+        // and twice in one turn is reported, not retried again
+        try await FrontDeskHarness.run(script: [.dropMidStream(text: "unused", afterWords: 0), .dropMidStream(text: "unused", afterWords: 0)]) { client, upstream in
+            let response = try await client.complete(["stream": true, "messages": [["role": "user", "content": "Hi"]]])
+            #expect(response.events.last == "[DONE]")
+            #expect(response.events.contains { $0.contains("\"error\"") })
+            #expect(upstream.requestCount == 2)
+        }
+    }
+
     @Test func withAPIKeysConfiguredAMissingOrWrongKeyIs401AndTheUpstreamIsNeverCalled() async throws {
         let logs = LogRecorder()
         let keys = ["fd-key-alpha-7f3c9a1b2d4e", "fd-key-bravo-9e8d7c6b5a4f"]

@@ -75,9 +75,10 @@ struct StallAndDeadlineTests {
     }
 
     @Test func anSSELineLongerThanTheLimitEndsTheStreamWithAnError() async throws {
-        // Given a data line of 9 MB that never ends (the decoder's limit is 8 MB)
+        // Given a data line of 9 MB that never ends (the decoder's limit is 8 MB), twice: a round
+        // that fails before any word is asked once more
         let line = "data: {\"x\":\"" + String(repeating: "a", count: 9 * 1024 * 1024)
-        try await FrontDeskHarness.run(script: [.raw([Self.roleChunk, line], stall: true)]) { client, _ in
+        try await FrontDeskHarness.run(script: [.raw([Self.roleChunk, line], stall: true), .raw([Self.roleChunk, line], stall: true)]) { client, _ in
             let response = try await client.complete(Self.streamed)
             let message = try Self.expectErrorThenDone(response)
             #expect(message.contains("longer than the limit"), "\(message)")

@@ -16,12 +16,12 @@ public struct ClaimPhrases: Sendable, Hashable {
     var phrases: [ClaimKind: [[String]]]
 
     public static let standard = ClaimPhrases(phrases: [
-        .booked: ["booked", "scheduled", "reserved", "all set", "you're set", "you are set", "got you down", "have you down",
+        .booked: ["booked", "scheduled", "all set", "you're set", "you are set", "got you down", "have you down",
                   "penciled", "pencilled", "got you in"].map(words),
         .moved: ["rescheduled", "moved", "changed", "switched"].map(words),
         .cancelled: ["cancelled", "canceled", "called off"].map(words),
         .confirmed: ["confirmed"].map(words),
-    ])
+    ], strong: ["booked", "rescheduled", "cancelled", "canceled", "called off"])
 
     /// Words that turn a claim word right after them into no claim.
     static let blockers: Set<String> = [
@@ -30,16 +30,33 @@ public struct ClaimPhrases: Sendable, Hashable {
     ]
     /// How many words before a claim word a blocker still counts.
     static let blockerReach = 4
-    /// `moved`, `changed` and `switched` are everyday words: they claim only about an appointment.
-    static let moveObjects: Set<String> = ["appointment", "appointments", "visit", "booking", "it", "you", "to"]
+    /// Phrases that claim on their own; the others are everyday words ("I've changed my
+    /// mind", "you're all set with that question", "I've confirmed your name") and claim only in
+    /// a sentence about a visit: one naming an appointment, a weekday or a clock time.
+    let strong: Set<[String]>
+    static let visitWords: Set<String> = ["appointment", "appointments", "visit", "visits", "booking", "bookings"]
 
-    init(phrases: [ClaimKind: [[String]]]) { self.phrases = phrases }
+    init(phrases: [ClaimKind: [[String]]], strong: Set<String>) {
+        self.phrases = phrases
+        self.strong = Set(strong.map(Self.words))
+    }
 
-    /// The standard phrases plus `extra` ("penciled you in, got you sorted") for each kind.
+    private init(phrases: [ClaimKind: [[String]]], strongPhrases: Set<[String]>) {
+        self.phrases = phrases
+        self.strong = strongPhrases
+    }
+
+    /// The standard phrases plus `extra` ("penciled you in, got you sorted") for each kind; a
+    /// persona's own phrases claim on their own.
     public func adding(_ extra: [ClaimKind: [String]]) -> ClaimPhrases {
         var phrases = self.phrases
-        for (kind, more) in extra { phrases[kind, default: []] += more.map(Self.words).filter { !$0.isEmpty } }
-        return ClaimPhrases(phrases: phrases)
+        var strong = self.strong
+        for (kind, more) in extra {
+            let added = more.map(Self.words).filter { !$0.isEmpty }
+            phrases[kind, default: []] += added
+            strong.formUnion(added)
+        }
+        return ClaimPhrases(phrases: phrases, strongPhrases: strong)
     }
 
     static func words(_ phrase: String) -> [String] { SpokenWords.tokens(phrase).map(String.init) }
@@ -64,13 +81,18 @@ public struct ClaimPhrases: Sendable, Hashable {
                     from = at + 1
                     let before = tokens[max(0, at - Self.blockerReach)..<at]
                     if before.contains(where: { Self.blockers.contains(String($0)) || $0.hasSuffix("n't") }) { continue }
-                    if kind == .moved, phrase != ["rescheduled"], !tokens.contains(where: { Self.moveObjects.contains(String($0)) }) { continue }
+                    if !strong.contains(phrase), !aboutAVisit(trimmed, tokens: tokens) { continue }
                     kinds.insert(kind)
                     break
                 }
             }
         }
         return kinds
+    }
+
+    private func aboutAVisit(_ sentence: String, tokens: [Substring]) -> Bool {
+        tokens.contains { Self.visitWords.contains(String($0)) } || !SpokenWords.weekdays(in: sentence).isEmpty
+            || !SpokenWords.times(in: sentence).isEmpty
     }
 
     private static func find(_ phrase: [String], in tokens: [Substring], from start: Int = 0) -> Int? {
