@@ -41,6 +41,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "Tests" / "scenarios"
 CLIENT_KEY = "sk-conversations-runner-0123456789"
+METRICS_TOKEN = "conversations-runner-metrics"
 ZONE = ZoneInfo("America/New_York")  # the demo practice's time zone
 
 # What an answer claims, by the kind of change it claims. A sentence with a negation ("I have
@@ -115,7 +116,7 @@ class FrontDesk:
         env = clean_env()
         env.update({"DATABASE_PATH": str(self.database), "PERSONAS_DIR": str(REPO / "personas"), "LOG_LEVEL": "info",
                     "UPSTREAM_BASE_URL": upstream, "UPSTREAM_API_KEY": api_key, "UPSTREAM_MODEL": model,
-                    "FRONTDESK_API_KEYS": CLIENT_KEY,
+                    "FRONTDESK_API_KEYS": CLIENT_KEY, "METRICS_TOKEN": METRICS_TOKEN,
                     # A small local model can take minutes to its first word.
                     "UPSTREAM_FIRST_BYTE_TIMEOUT_MS": "600000", "UPSTREAM_TOTAL_TIMEOUT_MS": "1200000",
                     "UPSTREAM_IDLE_TIMEOUT_MS": "600000", "TURN_DEADLINE_MS": "1800000"})
@@ -133,6 +134,14 @@ class FrontDesk:
                 self.stop()
                 sys.exit(f"conversations: frontdesk did not start; see {directory / 'frontdesk.log'}")
             time.sleep(0.05)
+
+    def metric(self, name: str) -> float:
+        """The sum of a metric's series in the server's /metrics (0 when it has none yet)."""
+        request = urllib.request.Request(self.url + "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                   if line.startswith(name + " ") or line.startswith(name + "{"))
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(f"file:{self.database}?mode=ro", uri=True)
@@ -301,6 +310,9 @@ class Result:
     markup_removed: int = 0
     # Markdown, JSON or field names the caller heard anyway (goal: 0).
     markup_heard: int = 0
+    # What the speech guard's hold cost: from the model's first words to the caller's, mean
+    # over the turns that began in the model's words (FrontDesk's own histogram).
+    speech_hold_ms: float | None = None
     # Scripted runs only: how much of each upstream request repeats the beginning of the one before.
     stable_prefix_share: float | None = None
 
@@ -375,7 +387,8 @@ def unconfirmed_changes(db: sqlite3.Connection, conversation: str) -> int:
     return unconfirmed
 
 
-def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_key: str, workdir: Path) -> Result:
+def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_key: str, workdir: Path,
+         max_tokens: int | None = None) -> Result:
     import openai
 
     name = scenario["name"]
@@ -415,6 +428,7 @@ def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_ke
             stream = client.chat.completions.create(
                 model=f"frontdesk/{scenario.get('persona', 'dental_office')}", messages=messages, stream=True,
                 stream_options={"include_usage": True}, tools=scenario.get("client_tools") or openai.NOT_GIVEN,
+                max_tokens=max_tokens or openai.NOT_GIVEN,
                 extra_body={"extra_metadata": metadata})
             for chunk in stream:
                 if chunk.usage:
@@ -454,6 +468,9 @@ def play(scenario: dict, bin_dir: Path, upstream: str | None, model: str, api_ke
                 result.withheld_claims += kinds.count("unkept_claim")
                 result.markup_removed += kinds.count("markup")
         result.markup_heard = sum(markup_heard(t.heard) for t in result.turns)
+        holds = server.metric("frontdesk_speech_hold_seconds_count")
+        if holds:
+            result.speech_hold_ms = 1000 * server.metric("frontdesk_speech_hold_seconds_sum") / holds
         if fake:
             result.stable_prefix_share = stable_prefix_share(fake.chat_bodies())
         result.failures = judge(scenario.get("expect", {}), changes(start, calendar(server)), result, facts)
@@ -518,21 +535,22 @@ def judge(expect: dict, done: dict, result: Result, facts: dict) -> list[str]:
 def table(results: list[Result], label: str) -> str:
     def ms(values):
         values = [v for v in values if v is not None]
-        return " / ".join(f"{v / 1000:.1f} s" if v >= 1000 else f"{v:.0f} ms" for v in values) or "n/a"
+        return " / ".join(f"{v / 1000:.1f} s" if v >= 1000 else f"{v:.0f} ms" if v >= 10 else f"{v:.2f} ms"
+                          for v in values) or "n/a"
 
     passed = sum(r.passed for r in results)
     lines = [f"## Conversations against {label}: {passed}/{len(results)} passed "
              f"({100 * passed / max(1, len(results)):.0f}%), {sum(r.unkept_promises for r in results)} unkept promises, "
              f"{sum(r.unconfirmed_changes for r in results)} unconfirmed changes, {sum(r.withheld_claims for r in results)} claims withheld, "
              f"{sum(r.markup_heard for r in results)} markup heard", "",
-             "| Scenario | Result | Turns | Tool calls | First word per turn | Prompt tokens per turn | Prefix reused | Unkept promises | Unconfirmed changes | Withheld claims | Markup removed / heard | Why not |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| Scenario | Result | Turns | Tool calls | First word per turn | Speech hold | Prompt tokens per turn | Prefix reused | Unkept promises | Unconfirmed changes | Withheld claims | Markup removed / heard | Why not |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         tokens = " / ".join(str(t.prompt_tokens) if t.prompt_tokens is not None else "n/a" for t in r.turns) or "n/a"
         why = "; ".join(r.failures).replace("|", "\\|")[:300]
         prefix = f"{r.stable_prefix_share:.0%}" if r.stable_prefix_share is not None else "n/a"
         lines.append(f"| {r.name} | {'pass' if r.passed else 'FAIL'} | {len(r.turns)} | {r.tool_calls} | "
-                     f"{ms([t.first_word_ms for t in r.turns])} | {tokens} | {prefix} | {r.unkept_promises} | {r.unconfirmed_changes} | "
+                     f"{ms([t.first_word_ms for t in r.turns])} | {ms([r.speech_hold_ms])} | {tokens} | {prefix} | {r.unkept_promises} | {r.unconfirmed_changes} | "
                      f"{r.withheld_claims} | {r.markup_removed} / {r.markup_heard} | {why} |")
     return "\n".join(lines)
 
@@ -547,6 +565,9 @@ def main() -> int:
     parser.add_argument("--bin", type=Path, default=REPO / ".build" / "debug")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--strict", action="store_true", help="exit 1 on a failed scenario even with --upstream")
+    parser.add_argument("--max-tokens", type=int,
+                        help="max_tokens on every request, as a telephony provider's LLM settings cap an answer "
+                             "(a small local model can otherwise repeat itself for minutes)")
     args = parser.parse_args()
 
     scenarios = [yaml.safe_load(p.read_text()) for p in sorted(args.scenarios.glob("*.yaml"))]
@@ -560,7 +581,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="frontdesk-conversations-") as work:
         for scenario in scenarios:
             print(f"== {scenario['name']}", file=sys.stderr)
-            result = play(scenario, args.bin, args.upstream, args.model, args.api_key, Path(work))
+            result = play(scenario, args.bin, args.upstream, args.model, args.api_key, Path(work), args.max_tokens)
             for turn in result.turns:
                 print(f"   caller: {turn.said}\n   heard:  {turn.heard}", file=sys.stderr)
             results.append(result)

@@ -10,24 +10,27 @@ import Testing
 @Suite(.serialized) struct MultiProcessTests {
     /// S1: 50 concurrent attempts at one slot — 20 threads here, 30 in 5 other processes —
     /// book it exactly once; every other writer hears `slot_unavailable` with alternatives.
-    @Test func fiftyConcurrentWritersAcrossProcessesBookTheSlotOnce() throws {
+    @Test func fiftyConcurrentWritersAcrossProcessesBookTheSlotOnce() async throws {
         let book = try TestBook.make()
         let patients = try (0..<50).map { try TestBook.patient(book, $0).id }
         let start = TestBook.local("2026-03-03", "10:00")
         let spec = WorkerSpec(mode: .race, path: book.path, threads: 6, patientIDs: Array(patients[20...]), provider: "alice",
                               start: start, now: TestBook.now)
         let children = try (0..<5).map { _ in try WorkerProcess.Child(spec) }
-        for child in children { #expect(child.readProtocolLine() == "READY") }
+        for line in await Blocking.run({ children.map { $0.readProtocolLine() } }) { #expect(line == "READY") }
         let local = try (0..<20).map { _ in try AppointmentBook(path: book.path) }
 
         // When everyone is released at once
         for child in children { child.send("go") }
-        var results = ConcurrentRun.threads(20) { index in
-            WorkerProcess.attempt(book: local[index], patient: patients[index], provider: "alice", start: start, now: TestBook.now)
-        }
-        for child in children {
-            while let line = child.readProtocolLine() { results.append(String(line.dropFirst("RESULT ".count))) }
-            child.process.waitUntilExit()
+        let results = await Blocking.run { () -> [String] in
+            var results = ConcurrentRun.threads(20) { index in
+                WorkerProcess.attempt(book: local[index], patient: patients[index], provider: "alice", start: start, now: TestBook.now)
+            }
+            for child in children {
+                while let line = child.readProtocolLine() { results.append(String(line.dropFirst("RESULT ".count))) }
+                child.process.waitUntilExit()
+            }
+            return results
         }
 
         // Then exactly one booked, and all 49 others were told the slot is gone, with alternatives
@@ -40,38 +43,41 @@ import Testing
     }
 
     /// S6: writers killed with SIGKILL mid-load lose nothing they confirmed, and the file is intact.
-    @Test func killNineDuringALoadKeepsEveryConfirmedBooking() throws {
+    @Test func killNineDuringALoadKeepsEveryConfirmedBooking() async throws {
         let book = try TestBook.make()
         let patients = try (0..<10).map { try TestBook.patient(book, $0).id }
         let spec = WorkerSpec(mode: .load, path: book.path, patientIDs: patients, now: TestBook.now)
         let children = try (0..<2).map { _ in try WorkerProcess.Child(spec) }
-        for child in children { #expect(child.readProtocolLine() == "READY") }
+        for line in await Blocking.run({ children.map { $0.readProtocolLine() } }) { #expect(line == "READY") }
 
         // Given two processes booking as fast as they can, each read by its own thread (a
         // child whose turn in the race is slow must not stall the reading of the other)
         let confirmed = Mutex<Set<Int64>>([])
-        let readers = DispatchGroup()
-        for child in children {
-            readers.enter()
-            Thread {
-                while let line = child.readProtocolLine() {
-                    if line.hasPrefix("CONFIRMED "), let id = Int64(line.dropFirst("CONFIRMED ".count)) {
-                        confirmed.withLock { _ = $0.insert(id) }
+        let exits = await Blocking.run { () -> [(reason: Process.TerminationReason, status: Int32)] in
+            let readers = DispatchGroup()
+            for child in children {
+                readers.enter()
+                Thread {
+                    while let line = child.readProtocolLine() {
+                        if line.hasPrefix("CONFIRMED "), let id = Int64(line.dropFirst("CONFIRMED ".count)) {
+                            confirmed.withLock { _ = $0.insert(id) }
+                        }
                     }
-                }
-                readers.leave()
-            }.start()
+                    readers.leave()
+                }.start()
+            }
+            let deadline = Date().addingTimeInterval(60)
+            while confirmed.withLock({ $0.count }) < 40, Date() < deadline { usleep(2_000) }
+            // When both are killed without warning, mid-transaction as likely as not
+            for child in children { child.kill9() }
+            // Lines already written before the kill still count as confirmed: read to end of file.
+            readers.wait()
+            return children.map { child in
+                child.process.waitUntilExit()
+                return (child.process.terminationReason, child.process.terminationStatus)
+            }
         }
-        let deadline = Date().addingTimeInterval(60)
-        while confirmed.withLock({ $0.count }) < 40, Date() < deadline { usleep(2_000) }
-        // When both are killed without warning, mid-transaction as likely as not
-        for child in children { child.kill9() }
-        // Lines already written before the kill still count as confirmed: read to end of file.
-        readers.wait()
-        for child in children {
-            child.process.waitUntilExit()
-            #expect(child.process.terminationReason == .uncaughtSignal, "status \(child.process.terminationStatus)")
-        }
+        for exit in exits { #expect(exit.reason == .uncaughtSignal, "status \(exit.status)") }
         let ids = confirmed.withLock { $0 }
 
         // Then every confirmed booking is there, none overlap, and the file checks out

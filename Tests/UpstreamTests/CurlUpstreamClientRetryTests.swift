@@ -132,7 +132,7 @@ struct CurlUpstreamClientRetryTests {
             _ = try await client.send(Support.chatRequest(), logger: Logger(label: "t"))
         }
 
-        #expect(start.secondsElapsed < 2.9)  // the client's default 3 s first-byte timeout did not apply
+        #expect(start.secondsElapsed < 20)  // the client's default 30 s first-byte timeout did not apply (room for a loaded machine)
         #expect(server.requestCount == 1)  // never retried on the same URL
         #expect(await server.eventually { $0.clientClosures == 1 })
     }

@@ -27,7 +27,7 @@ def test_every_scenario_ends_right_against_the_scripted_model():
     assert "0 unkept promises, 0 unconfirmed changes" in result.stdout, result.stdout
     # FrontDesk's guard withheld both of the scripted model's made-up bookings
     row = result.stdout.split("| guard_withholds_an_unkept_promise |")[1].splitlines()[0]
-    assert [cell.strip() for cell in row.split("|")][8:10] == ["2", "0 / 0"], row
+    assert [cell.strip() for cell in row.split("|")][9:11] == ["2", "0 / 0"], row
 
 
 def test_the_scorer_counts_claims_markup_and_unconfirmed_changes():

@@ -145,6 +145,17 @@ enum WorkerProcess {
     }
 }
 
+/// Blocking waits (a child's pipe, its exit, a semaphore) on a thread of their own: a test
+/// that blocks one of the cooperative pool's two threads here for seconds makes every timing
+/// test running beside it late.
+enum Blocking {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
+    }
+}
+
 /// Runs `body` on `count` real OS threads released together. Threads, not a task group: each
 /// writer blocks inside SQLite's busy handler, and the cooperative pool (2 threads on this
 /// machine) would serialise them and hide the race we want to provoke.
