@@ -87,6 +87,13 @@ public struct AgentStream: Sendable {
             firstWord.speaking()
             try await emit(state.chunk(.init(content: words)))
         }
+        /// The next upstream round with the messages as they are now.
+        func askAgain() async throws {
+            let asked = ContinuousClock.now
+            chunks = try await agent.upstream.stream(
+                state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
+            firstWord.waitedOnUpstream(since: asked)
+        }
         while true {
             var assembler = ToolCallAssembler()
             var text = ""
@@ -127,10 +134,7 @@ public struct AgentStream: Sendable {
                 {
                     retriedSilentFailure = true
                     logger.warning("upstream failed mid-stream before any words; asking once more", metadata: ["error": "\(error)"])
-                    let asked = ContinuousClock.now
-                    chunks = try await agent.upstream.stream(
-                        state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
-                    firstWord.waitedOnUpstream(since: asked)
+                    try await askAgain()
                     continue
                 }
                 try await say(speech.endOfRound { state.evidence })
@@ -163,10 +167,7 @@ public struct AgentStream: Sendable {
                     state.messages.append(.assistant(text, toolCalls: []))
                     state.messages.append(.system(ChatAgent.correction(withheld: withheld, heard: spokenText)))
                     speech.startRound()
-                    let asked = ContinuousClock.now
-                    chunks = try await agent.upstream.stream(
-                        state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
-                    firstWord.waitedOnUpstream(since: asked)
+                    try await askAgain()
                     round += 1
                     continue
                 }
@@ -215,10 +216,7 @@ public struct AgentStream: Sendable {
                 firstWord.speaking()
                 return try await sayFallback(state: state, spokenText: &spokenText, usage: usage, emit: emit)
             }
-            let asked = ContinuousClock.now
-            chunks = try await agent.upstream.stream(
-                state.upstreamBody(stream: true), credential: credential, deadline: state.deadline, logger: logger)
-            firstWord.waitedOnUpstream(since: asked)
+            try await askAgain()
             round += 1
         }
     }
