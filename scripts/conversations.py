@@ -347,11 +347,11 @@ def claims(text: str) -> set[str]:
     return found
 
 
-MARKUP = re.compile(r"\*\*|`|\{\"|^\s*#|^\s*\d+\.\s|\b[a-z]+_[a-z_]+\b", re.MULTILINE)
+MARKUP = re.compile(r"\*\*|`|\{\"|^\s*#|^\s*\d+\.\s|\b[a-z]+_[a-z_]+\b|\([^)]*\bids?\b[^)]*\)", re.MULTILINE | re.IGNORECASE)
 
 
 def markup_heard(text: str) -> int:
-    """Markdown, JSON and field names in what the caller heard: none should be there."""
+    """Markdown, JSON, field names and ids in parentheses in what the caller heard: none should be there."""
     return len(MARKUP.findall(text))
 
 

@@ -136,6 +136,15 @@ struct SpeechGuardTests {
         #expect(speech.takeInterventions().allSatisfy { $0.kind == .markup })
     }
 
+    @Test func anIdInParenthesesIsNotSaidButOtherParenthesesAre() {
+        var speech = Self.guardFor()
+        // (the space before the parenthesis went out with the word before it)
+        #expect(Self.stream("Your filling is on Friday at 8:45 AM (appointment id 4). See you (at Downtown) then.", through: &speech).said
+                == "Your filling is on Friday at 8:45 AM . See you (at Downtown) then.")
+        var unclosed = Self.guardFor()
+        #expect(Self.stream("We open at eight (weekdays only", through: &unclosed).said == "We open at eight (weekdays only")
+    }
+
     @Test func textsKeepTheirLineBreaks() {
         var speech = Self.guardFor(channel: "sms")
         #expect(Self.stream("Hi Emily!\nYour options:\n- Mon 9 AM\n- Tue 2 PM\n", through: &speech).said == "Hi Emily!\nYour options:\nMon 9 AM\nTue 2 PM\n")

@@ -37,6 +37,7 @@ def test_the_scorer_counts_claims_markup_and_unconfirmed_changes():
     assert conversations.claims("Nothing was booked yet.") == set()
     assert conversations.markup_heard("Give me your provider_id and **name**") == 3  # a name, two bold marks
     assert conversations.markup_heard("Give me your provider and name.") == 0
+    assert conversations.markup_heard("Your filling on Friday (appointment id 4).") == 1
 
     db = sqlite3.connect(":memory:")
     db.executescript("""CREATE TABLE calls (id TEXT PRIMARY KEY);

@@ -31,6 +31,10 @@ struct SpeechGuard {
     private var atLineStart = true
     /// Inside a JSON object the model wrote into its words: nothing of it is said.
     private var jsonDepth = 0
+    /// A parenthesis being read, held until it closes: "(appointment id 4)" is not said.
+    private var parenthesis: String?
+    /// The round ended: what is left is said as it is.
+    private var flushing = false
     /// A claim judged unkept this round, and the raw text that came after it.
     private(set) var withheld: String?
     private var held = ""
@@ -77,6 +81,15 @@ struct SpeechGuard {
     /// The round's text has all arrived: the last word and any held sentence are judged now.
     mutating func endOfRound(evidence: () -> PromiseEvidence) -> String {
         var out = ""
+        if let open = parenthesis {
+            // Never closed: it was not an id in parentheses after all.
+            parenthesis = nil
+            flushing = true
+            let rest = open + pending
+            pending = ""
+            out += take(rest, evidence: evidence)
+            flushing = false
+        }
         if !pending.isEmpty, !isBlocked {
             let rest = pending
             pending = ""
@@ -113,6 +126,7 @@ struct SpeechGuard {
 
     /// A new round (after a correction): what was withheld is dropped for good.
     mutating func startRound() {
+        parenthesis = nil
         withheld = nil
         held = ""
         pending = ""
@@ -219,11 +233,12 @@ struct SpeechGuard {
 
     // MARK: - Markup
 
-    /// The word as it may be spoken: no markdown, JSON or field names.
+    /// The word as it may be spoken: no markdown, JSON, field names or ids.
     private mutating func clean(_ raw: String) -> String {
         let lineStart = atLineStart
         atLineStart = raw.contains("\n")
-        var text = withoutJSON(raw)
+        guard let unheld = withoutIDs(raw) else { return "" }
+        var text = withoutJSON(unheld)
         var changed = text.count != raw.count
         let core = text.trimmingCharacters(in: .whitespacesAndNewlines)
         // A list or heading marker at the start of a line: "1.", "-", "*", "•", "##".
@@ -247,6 +262,32 @@ struct SpeechGuard {
             if text.allSatisfy(\.isWhitespace) { return "" }
         }
         return text
+    }
+
+    /// Words inside parentheses are held until they close; a parenthesis naming an id (the
+    /// live context's "(appointment id 4)", which a small model read aloud) is dropped, with
+    /// the punctuation after it kept. Nil while a parenthesis is still open.
+    private mutating func withoutIDs(_ word: String) -> String? {
+        if parenthesis == nil {
+            guard !flushing, word.trimmingCharacters(in: .whitespaces).hasPrefix("(") else { return word }
+            parenthesis = ""
+        }
+        let text = parenthesis! + word
+        guard let close = text.lastIndex(of: ")") else {
+            if text.utf8.count > 120 {
+                parenthesis = nil
+                return text
+            }
+            parenthesis = text
+            return nil
+        }
+        parenthesis = nil
+        let inside = text[..<close]
+        let words = SpokenWords.tokens(String(inside))
+        guard words.contains("id") || words.contains("ids") else { return text }
+        markupSeen.append(String(inside.trimmingCharacters(in: .whitespaces).prefix(40)) + ")")
+        let lead = text.prefix { $0.isWhitespace }
+        return String(lead) + text[text.index(after: close)...].drop { $0 == " " }
     }
 
     /// Braces and what is between them, across words (a JSON object streams in pieces).
