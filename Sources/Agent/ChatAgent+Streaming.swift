@@ -134,6 +134,9 @@ public struct AgentStream: Sendable {
                 {
                     retriedSilentFailure = true
                     logger.warning("upstream failed mid-stream before any words; asking once more", metadata: ["error": "\(error)"])
+                    // A model that reached for a tool outside its stage gets them all this time:
+                    // llama.cpp fails a call to a tool it was not offered, and FrontDesk runs any.
+                    if state.stage != nil { state.offerEveryTool() }
                     try await askAgain()
                     continue
                 }

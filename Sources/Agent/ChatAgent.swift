@@ -358,6 +358,11 @@ struct TurnState: Sendable {
         }
     }
 
+    /// Every tool of the persona for the rest of the turn, the stage's instructions kept.
+    mutating func offerEveryTool() {
+        tools = clientTools + ourTools + (persona.stages.isEmpty ? [] : [CallStage.changeTool(persona.stages)])
+    }
+
     /// Moves the call to the stage `call` names: its instructions and tools from the next round on.
     mutating func changeStage(_ call: ToolCall) -> ToolOutcome {
         let requested = (try? JSONValue(parsing: call.arguments))?["stage"]?.stringValue

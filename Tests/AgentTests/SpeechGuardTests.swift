@@ -141,6 +141,9 @@ struct SpeechGuardTests {
         // (the space before the parenthesis went out with the word before it)
         #expect(Self.stream("Your filling is on Friday at 8:45 AM (appointment id 4). See you (at Downtown) then.", through: &speech).said
                 == "Your filling is on Friday at 8:45 AM . See you (at Downtown) then.")
+        // closed by the answer's very last characters, with no space after them
+        var atTheEnd = Self.guardFor()
+        #expect(Self.stream("It is on Monday at 8:00 AM (appointment id 1).", through: &atTheEnd).said == "It is on Monday at 8:00 AM .")
         var unclosed = Self.guardFor()
         #expect(Self.stream("We open at eight (weekdays only", through: &unclosed).said == "We open at eight (weekdays only")
     }

@@ -66,6 +66,23 @@ struct CallStageTests {
         }
     }
 
+    @Test func aRoundThatFailsBeforeAnyWordIsAskedAgainWithEveryTool() async throws {
+        // Given a model that reaches for a tool outside its stage (llama.cpp then fails the stream)
+        try await ToolLoopTests.run { client, upstream, _ in
+            upstream.enqueue([.dropMidStream(text: "unused", afterWords: 0), .text("Let me look.")])
+            var body = Self.body([("user", "Hold Friday at nine for me.")])
+            if case .object(var object) = body { object["stream"] = true; body = .object(object) }
+            let response = try await client.complete(body)
+            #expect(ToolLoopTests.spokenText(response) == "Let me look.")
+            // Then the retry offered every tool, the stage's instructions kept
+            let requests = upstream.recordedRequests
+            #expect(requests.count == 2)
+            #expect(!Self.offered(requests[0]).contains("hold_slot"))
+            #expect(Self.offered(requests[1]).isSuperset(of: ["hold_slot", "find_available_slots", "search_patients", "change_stage"]))
+            #expect(Self.system(requests[1]).contains("CURRENT STAGE: identify"))
+        }
+    }
+
     @Test func anUnknownStageIsRefusedAndTheCallStaysWhereItWas() async throws {
         try await ToolLoopTests.run { client, upstream, _ in
             upstream.enqueue([

@@ -739,6 +739,23 @@ def test_caller_text_with_markup_renders_as_text(page, world, fake, request):
     shot(page, request, "call")
 
 
+def test_a_withheld_claim_shows_on_the_call_page(page, world, fake, request):
+    # The scripted FAKE model claims a booking no tool made, then answers honestly when told.
+    fake.script(text_reply("Good news, I've booked your cleaning for Friday at 9 AM."),
+                text_reply("Sorry, nothing is booked yet. Which day suits you?"))
+    spoken = voice_turn(world.client, world.caller, "console-guard", "Book me a cleaning on Friday.")
+    assert "booked your cleaning" not in spoken, spoken
+    call = world.rest.wait_call("call:console-guard")
+    # the staff API's call view carries it too
+    assert [i["kind"] for i in call["turns"][0]["interventions"]] == ["unkept_claim", "corrective_round"], call["turns"][0]
+    go(page, world, f"/console/calls/{quote_id('call:console-guard')}")
+    guarded = page.locator("ol#transcript li.bubble.guarded")
+    expect(guarded.first).to_contain_text("booked your cleaning for Friday at 9 AM")
+    assert [guarded.nth(i).get_attribute("data-kind") for i in range(guarded.count())] == ["unkept claim", "corrective round"]
+    expect(page.locator("ol#transcript li.bubble.assistant")).to_contain_text("nothing is booked yet")
+    shot(page, request, "call")
+
+
 def test_csrf_and_sign_out(browser, world, request):
     context = signed_in_context(browser, world, ALICE, ALICE_PASSWORD)
     page = new_page(context)

@@ -81,19 +81,17 @@ struct SpeechGuard {
     /// The round's text has all arrived: the last word and any held sentence are judged now.
     mutating func endOfRound(evidence: () -> PromiseEvidence) -> String {
         var out = ""
-        if let open = parenthesis {
-            // Never closed: it was not an id in parentheses after all.
-            parenthesis = nil
-            flushing = true
-            let rest = open + pending
-            pending = ""
-            out += take(rest, evidence: evidence)
-            flushing = false
-        }
         if !pending.isEmpty, !isBlocked {
             let rest = pending
             pending = ""
             out += take(rest, evidence: evidence)
+        }
+        if let open = parenthesis, !isBlocked {
+            // Never closed: it was not an id in parentheses after all.
+            parenthesis = nil
+            flushing = true
+            out += take(open, evidence: evidence)
+            flushing = false
         }
         if !fillerEcho.isEmpty, !isBlocked {
             // It began like the filler but the round ended first: it was not the filler.

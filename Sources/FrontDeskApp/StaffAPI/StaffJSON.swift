@@ -94,6 +94,7 @@ struct StaffJSON {
                 "caller_text": optional(turn.callerText), "answer": optional(turn.answer), "finish_reason": optional(turn.finishReason),
                 "error": optional(turn.error), "streamed": .bool(turn.streamed),
                 "tool_calls": .array(turn.toolCalls.map(toolCall)), "client_tool_calls": .array(turn.clientToolCalls.map(toolCall)),
+                "interventions": .array(turn.interventions.map { ["kind": .string($0.kind), "text": .string($0.text)] }),
             ]
         })
         object["changes"] = .array(transcript.changes.map(change))
