@@ -165,6 +165,41 @@ struct SpeechGuardTests {
         #expect(Self.stream("One more thing: we open at eight.", through: &other).said == "One more thing: we open at eight.")
     }
 
+    /// Whatever a model streams, in whatever pieces: the guard never traps, never invents a
+    /// word, and ends every round with nothing left pending (seeded, so a failure replays).
+    @Test func anyStreamInAnyPiecesEndsCleanlyWithOnlyTheModelsOwnWords() {
+        var random = SeededGenerator(seed: 0x5EED_F00D)
+        let vocabulary = [
+            "I've", "booked", "your", "cleaning", "for", "Tuesday", "at", "8:00", "AM.", "(appointment", "id", "4).", "**bold**",
+            "`code`", "{\"service_id\":", "\"x\"}", "provider_id,", "1.", "-", "\n", "One", "moment", "while", "I", "check",
+            "the", "schedule.", "all", "set!", "nothing", "is", "cancelled?", "Dr.", "Patel", "(at", "Downtown)", "é", "😀", "",
+            "   ", "\n\n", "}", "{", "(", ")", "_", "__init__", "9:30", "p.m.", "noon",
+        ]
+        for round in 0..<2_000 {
+            let words = (0..<Int.random(in: 0...40, using: &random)).map { _ in vocabulary.randomElement(using: &random)! }
+            let text = words.joined(separator: Bool.random(using: &random) ? " " : "")
+            var speech = Self.guardFor(channel: round % 3 == 0 ? "sms" : "voice")
+            speech.fillerSaid = Bool.random(using: &random)
+            let evidence = PromiseEvidence(facts: round % 2 == 0 ? [] : [.init(kind: .booked, weekdays: ["tuesday"], times: [480])])
+            var said = ""
+            var index = text.startIndex
+            while index < text.endIndex {
+                let next = text.index(index, offsetBy: Int.random(in: 1...7, using: &random), limitedBy: text.endIndex) ?? text.endIndex
+                said += speech.feed(String(text[index..<next])) { evidence }
+                index = next
+            }
+            said += speech.endOfRound { evidence }
+            if speech.isBlocked { said += speech.reconsider { evidence } }
+            // every letter said was the model's (markup is only ever taken away, or an id turned to words)
+            let modelLetters = Set(text.lowercased().filter(\.isLetter))
+            #expect(said.lowercased().filter(\.isLetter).allSatisfy(modelLetters.contains), "\(text) → \(said)")
+            #expect(!said.contains("**") && !said.contains("`") && !said.contains("{"), "\(text) → \(said)")
+            // and a second round starts clean
+            speech.startRound()
+            #expect(speech.feed("Hello there. ") { evidence } + speech.endOfRound { evidence } == "Hello there. ")
+        }
+    }
+
     @Test func evidenceComesFromFrontDesksOwnToolResults() throws {
         let call = ToolCall(id: "c1", name: "book_appointment", arguments: "{}")
         let rounds: [ChatMessage] = [
@@ -183,5 +218,19 @@ struct SpeechGuardTests {
         // the caller's next appointment in the live context backs a statement about it
         let known = PromiseEvidence(rounds: [], callerContext: "About the caller: Emily. Their next appointment: Cleaning on Monday, November 30 at 8:00 AM.")
         #expect(known.keeps("You're booked for Monday at 8 AM.", kinds: [.booked]))
+    }
+}
+
+/// xorshift64*: a reproducible stream for the fuzz test.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed }
+
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 0x2545_F491_4F6C_DD1D
     }
 }

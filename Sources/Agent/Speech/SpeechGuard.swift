@@ -108,6 +108,8 @@ struct SpeechGuard {
             out += judge(open, evidence: evidence)
         }
         sentence = ""
+        // A brace the round never closed does not silence the next round.
+        jsonDepth = 0
         return out
     }
 
@@ -125,6 +127,7 @@ struct SpeechGuard {
     /// A new round (after a correction): what was withheld is dropped for good.
     mutating func startRound() {
         parenthesis = nil
+        jsonDepth = 0
         withheld = nil
         held = ""
         pending = ""
