@@ -37,7 +37,7 @@ struct PersonaCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Report unknown placeholders in every persona; exits non-zero if any.")
+            abstract: "Report unknown placeholders in every persona (exits non-zero if any), and stage tools FrontDesk does not have.")
         @Option(help: "Which env/.env.<name> file to read.") var env: String = "local"
 
         func run() throws {
@@ -47,11 +47,19 @@ struct PersonaCommand: ParsableCommand {
             for name in store.names() {
                 let persona = try store.persona(named: name)
                 let unknown = PromptAssembler.unknownPlaceholders(in: persona)
-                if unknown.isEmpty {
+                let strangers = persona.stages.flatMap { stage in
+                    (stage.tools ?? []).filter { !AppointmentTools.names.contains($0) }.sorted().map { "\(stage.name): \($0)" }
+                }
+                if unknown.isEmpty, strangers.isEmpty {
                     print("\(name): ok")
-                } else {
+                }
+                if !unknown.isEmpty {
                     problems += unknown.count
                     print("\(name): unknown placeholder(s) \(unknown.map { "{{\($0)}}" }.joined(separator: ", ")); known: \(PromptAssembler.knownPlaceholders.joined(separator: ", "))")
+                }
+                if !strangers.isEmpty {
+                    // A client's own tool (a transfer) may be named here too: said, not failed.
+                    print("\(name): stage tools FrontDesk does not have (a client tool is fine): \(strangers.joined(separator: ", "))")
                 }
             }
             if problems > 0 { throw ExitCode(1) }

@@ -22,6 +22,11 @@ struct ToolArgumentValidationTests {
         tools = Dictionary(uniqueKeysWithValues: AppointmentTools.all(desk: desk).map { ($0.definition.name, $0) })
     }
 
+    @Test func theListOfToolNamesIsTheToolsBuilt() {
+        #expect(Set(AppointmentTools.names) == Set(tools.keys).union([SearchKnowledgeTool.name]))
+        #expect(AppointmentTools.names.count == Set(AppointmentTools.names).count)
+    }
+
     func context(caller: String? = "+12125550101", conversation: String = "unit", identity: TurnIdentity = TurnIdentity()) -> ToolContext {
         ToolContext(conversationID: conversation, callerNumber: caller, now: Date(),
                     logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), identity: identity)

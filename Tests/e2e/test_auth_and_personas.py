@@ -101,3 +101,28 @@ def test_a7_known_persona_via_header_and_query_is_used(server, fake):
     salon, clinic = fake.chat_bodies()
     assert salon["messages"][0]["role"] == "system" and clinic["messages"][0]["role"] == "system"
     assert salon["messages"][0]["content"] != clinic["messages"][0]["content"]
+
+
+def test_persona_check_reports_unknown_placeholders_and_stage_tools_frontdesk_lacks(tmp_path):
+    import os
+    import subprocess
+
+    from conftest import REPO, executable
+
+    def check(directory) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("UPSTREAM_", "FRONTDESK_", "PERSONA"))}
+        env["PERSONAS_DIR"] = str(directory)
+        return subprocess.run([str(executable("frontdesk")), "persona", "check", "--env", "test"], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    # The shipped personas, the staged dental_office among them, check out
+    shipped = check(REPO / "personas")
+    assert shipped.returncode == 0, shipped.stdout + shipped.stderr
+    assert "dental_office: ok" in shipped.stdout
+    # A stage naming a tool FrontDesk lacks is reported (a client tool may be meant), a typo'd placeholder fails
+    (tmp_path / "typos.txt").write_text(
+        "Hello from {{business_nme}}.\n\n--- stage start ---\ntools: find_available_slots, bok_appointment\nGo.\n")
+    found = check(tmp_path)
+    assert found.returncode == 1, found.stdout + found.stderr
+    assert "typos: unknown placeholder(s) {{business_nme}}" in found.stdout
+    assert "typos: stage tools FrontDesk does not have (a client tool is fine): start: bok_appointment" in found.stdout

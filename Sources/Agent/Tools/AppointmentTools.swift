@@ -22,4 +22,12 @@ public enum AppointmentTools {
             ConfirmAppointmentTool(desk: desk),
         ]
     }
+
+    /// Every tool name FrontDesk answers itself, without building the tools: what `persona
+    /// check` checks a stage's `tools:` line against (a test keeps it equal to the tools built).
+    public static let names: [String] = [
+        "find_available_slots", "hold_slot", "book_appointment", "cancel_appointment", "reschedule_appointment",
+        "get_patient_appointments", "search_patients", "create_patient", "get_providers", "get_services", "get_locations",
+        "get_business_info", "get_reminder_context", "confirm_appointment", SearchKnowledgeTool.name,
+    ]
 }
