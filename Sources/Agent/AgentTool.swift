@@ -19,10 +19,13 @@ public struct ToolContext: Sendable {
     /// Changes proposed in earlier turns of this conversation, which the caller has since had
     /// the chance to confirm: the same call made again now commits (`ChangeProposal`).
     public var confirmable: [ChangeProposal]
+    /// Holds made in earlier turns of this conversation: booking one of them is the caller's
+    /// yes to what was read back; booking a hold made in this very turn is not.
+    public var earlierHolds: Set<Int64>
 
     public init(
         conversationID: String, callerNumber: String?, now: Date, logger: Logger, identity: TurnIdentity = TurnIdentity(),
-        channel: String = "voice", reminderID: Int64? = nil, confirmable: [ChangeProposal] = []
+        channel: String = "voice", reminderID: Int64? = nil, confirmable: [ChangeProposal] = [], earlierHolds: Set<Int64> = []
     ) {
         self.conversationID = conversationID
         self.callerNumber = callerNumber
@@ -32,6 +35,7 @@ public struct ToolContext: Sendable {
         self.channel = channel
         self.reminderID = reminderID
         self.confirmable = confirmable
+        self.earlierHolds = earlierHolds
     }
 
     /// Whether `change` was proposed in an earlier turn (and so may commit now).

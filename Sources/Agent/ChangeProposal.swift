@@ -64,6 +64,19 @@ public struct ChangeProposal: Sendable, Hashable {
             details: ["read_back": .string(readBack), "proposal": json])
     }
 
+    /// The holds `hold_slot` made in `rounds` (earlier turns' remembered tool rounds).
+    public static func holds(in rounds: [ChatMessage]) -> Set<Int64> {
+        var names: [String: String] = [:]
+        var holds = Set<Int64>()
+        for message in rounds {
+            for call in message.toolCalls { names[call.id] = call.name }
+            guard message.role == .tool, let id = message.toolCallID, names[id] == "hold_slot", let text = message.text,
+                  let hold = try? JSONValue(parsing: text), hold["error"] == nil, let holdID = hold["hold_id"]?.intValue else { continue }
+            holds.insert(Int64(holdID))
+        }
+        return holds
+    }
+
     /// The proposals made in `turns` (earlier turns of this conversation, as remembered).
     public static func awaitingConfirmation(in turns: [ConversationTurn]) -> [ChangeProposal] {
         var proposals: [ChangeProposal] = []

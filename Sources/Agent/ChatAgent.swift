@@ -198,7 +198,7 @@ public final class ChatAgent: Sendable {
             request: turn.request,
             context: ToolContext(conversationID: conversationID, callerNumber: turn.callerNumber, now: date, logger: logger,
                                  identity: TurnIdentity(identity), channel: turn.channel, reminderID: turn.reminderID,
-                                 confirmable: confirmable),
+                                 confirmable: confirmable, earlierHolds: ChangeProposal.holds(in: earlierRounds)),
             journal: TurnJournal(
                 telephonyCallID: turn.callID, personaName: persona.name, requestID: turn.requestID,
                 anchor: TranscriptAnchor(messages: turn.request.messages, callerNumber: turn.callerNumber, includesAnswers: includesAnswers),

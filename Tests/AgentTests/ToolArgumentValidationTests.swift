@@ -102,6 +102,32 @@ struct ToolArgumentValidationTests {
         #expect(tools.count == 14)
     }
 
+    @Test func aHoldIsBookedOnlyFromALaterTurnThanTheOneThatMadeIt() async throws {
+        // Given a cleaning held for Emily in this turn, at a time she is free
+        let emily = try #require(try book.patient(byPhone: "+12125550101"))
+        let hers = try book.appointments(forPatient: emily.id, from: Date())
+        let slot = try #require(try book.findAvailableSlots(AvailabilityQuery(serviceID: "cleaning", limit: 20), now: Date()).slots.first { slot in
+            hers.allSatisfy { $0.end <= slot.start || $0.start >= slot.end }
+        })
+        let start = LocalTime(timeZone: TimeZone(identifier: "America/New_York")!).isoDateTime(slot.start)
+        let held = try await tools["hold_slot"]!.run(
+            arguments: ["service_id": "cleaning", "start": .string(start), "provider_id": .string(slot.providerID)], context: context())
+        let holdID = try #require(held["hold_id"]?.intValue)
+        let booking: JSONValue = ["service_id": "cleaning", "start": .string(start), "provider_id": .string(slot.providerID),
+                                  "hold_id": .int(holdID)]
+        // When the model books it in the same turn, then nothing is booked: it is read back first
+        let refused = try #require(await failure("book_appointment", booking))
+        #expect(refused.code == "confirmation_required")
+        #expect(refused.details?["read_back"]?.stringValue?.hasPrefix("a teeth cleaning on ") == true)
+        #expect(try book.appointments(forPatient: emily.id, from: Date()).allSatisfy { $0.start != slot.start })
+        // When it books it in a later turn (the hold among the conversation's earlier ones), it is booked
+        var later = context()
+        later.earlierHolds = [Int64(holdID)]
+        let booked = try await tools["book_appointment"]!.run(arguments: booking, context: later)
+        #expect(booked["status"] == "booked")
+        #expect(booked["start"] == .string(start))
+    }
+
     @Test func aStartIsReadAsBusinessLocalTimeWithOrWithoutItsOffset() async throws {
         // Given a free cleaning slot
         let slot = try #require(try book.findAvailableSlots(AvailabilityQuery(serviceID: "cleaning"), now: Date()).slots.first)

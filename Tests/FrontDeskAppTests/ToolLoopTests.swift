@@ -237,6 +237,37 @@ struct ToolLoopTests {
         }
     }
 
+    @Test func aTimeHeldInOneTurnIsBookedInTheNextAfterTheCallersYes() async throws {
+        try await Self.run { client, upstream, path in
+            // Given a free cleaning, held in the first turn and read back
+            let book = try AppointmentBook(path: path)
+            let slot = try #require(try Self.freeForEmily(book, AvailabilityQuery(serviceID: "cleaning")))
+            let start = Self.newYork.isoDateTime(slot.start)
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_hold", name: "hold_slot",
+                                             arguments: #"{"service_id":"cleaning","start":"\#(start)","provider_id":"\#(slot.providerID)","location_id":null}"#)],
+                           shape: .whole),
+                .text("I'm holding that. Shall I book it?"),
+            ])
+            var history: [(String, String)] = [("user", "The first cleaning, please.")]
+            _ = try await client.complete(Self.body(caller: Self.emily, conversation: "hold-1", history: history))
+            let holdID = try #require(Self.toolResults(try Self.last(upstream))["call_hold"]?["hold_id"]?.intValue)
+            // When the caller says yes and the model books the hold
+            history += [("assistant", "I'm holding that. Shall I book it?"), ("user", "Yes.")]
+            upstream.enqueue([
+                .toolCalls([ScriptedToolCall(id: "call_book", name: "book_appointment",
+                                             arguments: #"{"service_id":"cleaning","start":"\#(start)","provider_id":"\#(slot.providerID)","location_id":null,"hold_id":\#(holdID),"notes":null}"#)],
+                           shape: .whole),
+                .text("Booked."),
+            ])
+            _ = try await client.complete(Self.body(caller: Self.emily, conversation: "hold-1", history: history))
+            // Then it is booked: the hold came from an earlier turn of this call
+            let booked = try #require(Self.toolResults(try Self.last(upstream))["call_book"])
+            #expect(booked["status"] == "booked")
+            #expect(booked["start"] == .string(start))
+        }
+    }
+
     @Test func aConfirmationOfAnotherTargetProposesAgainAndChangesNothing() async throws {
         try await Self.run { client, upstream, path in
             // Given a move proposed to one free time
