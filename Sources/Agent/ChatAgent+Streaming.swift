@@ -166,7 +166,7 @@ public struct AgentStream: Sendable {
                 // the model nothing changed. A client call (a transfer) goes ahead without it.
                 if client.isEmpty, !corrected, round < agent.configuration.maxToolRounds, ContinuousClock.now < state.deadline {
                     corrected = true
-                    state.intervened([SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                    state.intervened([.correctiveRound])
                     state.messages.append(.assistant(text, toolCalls: []))
                     state.messages.append(.system(ChatAgent.correction(withheld: withheld, heard: spokenText)))
                     speech.startRound()
@@ -175,7 +175,7 @@ public struct AgentStream: Sendable {
                     continue
                 }
                 if client.isEmpty {
-                    state.intervened([SpeechIntervention(kind: .safeLine, text: withheld)])
+                    state.intervened([.safeLine(state.persona.safeLine)])
                     try await say(state.persona.safeLine)
                 }
             }
@@ -204,7 +204,7 @@ public struct AgentStream: Sendable {
             if let withheld = speech.withheld {
                 corrected = true
                 state.intervened([SpeechIntervention(kind: .unkeptClaim, text: withheld),
-                                  SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                                  .correctiveRound])
                 state.messages.append(.system(ChatAgent.correction(withheld: withheld, heard: spokenText)))
                 speech.startRound()
             }

@@ -89,14 +89,14 @@ public final class ChatAgent: Sendable {
                     state.intervened([SpeechIntervention(kind: .unkeptClaim, text: withheld)])
                     if client.isEmpty, !corrected, round < configuration.maxToolRounds, ContinuousClock.now < state.deadline {
                         corrected = true
-                        state.intervened([SpeechIntervention(kind: .correctiveRound, text: withheld)])
+                        state.intervened([.correctiveRound])
                         state.messages.append(.assistant(answer.content, toolCalls: []))
                         state.messages.append(.system(Self.correction(withheld: withheld, heard: "")))
                         round += 1
                         continue
                     }
                     if client.isEmpty {
-                        state.intervened([SpeechIntervention(kind: .safeLine, text: withheld)])
+                        state.intervened([.safeLine(state.persona.safeLine)])
                         content = [content ?? "", state.persona.safeLine].filter { !$0.isEmpty }.joined(separator: " ")
                     }
                 }

@@ -18,6 +18,12 @@ public struct SpeechIntervention: Sendable, Equatable {
     /// What was withheld or changed (bounded).
     public var text: String
 
+    /// The model was asked once more: the claim itself is already in the `unkeptClaim` beside it.
+    static let correctiveRound = SpeechIntervention(kind: .correctiveRound, text: "Asked the model once more, telling it nothing was changed.")
+
+    /// What was said instead of the claim.
+    static func safeLine(_ said: String) -> SpeechIntervention { SpeechIntervention(kind: .safeLine, text: said) }
+
     public init(kind: Kind, text: String) {
         self.kind = kind
         self.text = String(text.prefix(300))
