@@ -99,6 +99,17 @@ struct SpeechGuardTests {
         #expect(speech.withheld == "I've booked your cleaning for Tuesday at 8:00 AM. ")
     }
 
+    @Test func aClaimPhraseSplitOverWordsIsSeenFromTheSentencesLastWords() {
+        #expect(SpeechGuard.lastWords(of: "We open at eight, you're all ", count: 2) == "you're all ")
+        #expect(SpeechGuard.lastWords(of: "all ", count: 2) == "all ")
+        #expect(SpeechGuard.lastWords(of: "", count: 2) == "")
+        // "got you down" arrives a word at a time at the end of a long sentence
+        var speech = Self.guardFor()
+        let long = String(repeating: "and we are glad you called ", count: 12) + "so I've got you down for Friday."
+        #expect(!Self.stream(long, through: &speech).said.contains("got you down"))
+        #expect(speech.withheld != nil)
+    }
+
     @Test func aClaimIsKeptOnlyWhenTheTimeAndDayItNamesWereCommitted() {
         let booked = PromiseEvidence(facts: [.init(kind: .booked, weekdays: ["tuesday"], times: [480])])
         var right = Self.guardFor()

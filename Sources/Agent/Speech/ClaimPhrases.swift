@@ -36,14 +36,23 @@ public struct ClaimPhrases: Sendable, Hashable {
     let strong: Set<[String]>
     static let visitWords: Set<String> = ["appointment", "appointments", "visit", "visits", "booking", "bookings"]
 
+    /// Words in the longest phrase: how far back a claim can begin.
+    let longestPhrase: Int
+
     init(phrases: [ClaimKind: [[String]]], strong: Set<String>) {
         self.phrases = phrases
+        self.longestPhrase = Self.longest(phrases)
         self.strong = Set(strong.map(Self.words))
     }
 
     private init(phrases: [ClaimKind: [[String]]], strongPhrases: Set<[String]>) {
         self.phrases = phrases
+        self.longestPhrase = Self.longest(phrases)
         self.strong = strongPhrases
+    }
+
+    private static func longest(_ phrases: [ClaimKind: [[String]]]) -> Int {
+        phrases.values.flatMap { $0 }.map(\.count).max() ?? 1
     }
 
     /// The standard phrases plus `extra` ("penciled you in, got you sorted") for each kind; a

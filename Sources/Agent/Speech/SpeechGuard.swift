@@ -176,7 +176,9 @@ struct SpeechGuard {
         let words = lead + next
         lead = ""
         let candidate = sentence + words
-        if phrases.mentions(candidate) {
+        // A claim phrase is at most a few words long: only the sentence's last words can begin
+        // one that ends in these, so a long sentence is not read again on every word.
+        if phrases.mentions(Self.lastWords(of: sentence, count: phrases.longestPhrase - 1) + words) {
             let ends = Self.endsSentence(words)
             guard ends else { claim = words; return "" }
             return judge(words, evidence: evidence)
@@ -206,6 +208,22 @@ struct SpeechGuard {
         let trimmed = word.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.last?.isLetter == true else { return false }
         return leadIns.contains(trimmed.lowercased().replacing("\u{2019}", with: "'"))
+    }
+
+    /// The last `count` words of `text`, with what follows them.
+    static func lastWords(of text: String, count: Int) -> Substring {
+        guard count > 0 else { return text[text.endIndex...] }
+        var seen = 0
+        var index = text.endIndex
+        while index > text.startIndex {
+            let previous = text.index(before: index)
+            if !text[previous].isWhitespace, previous == text.startIndex || text[text.index(before: previous)].isWhitespace {
+                seen += 1
+                if seen == count { return text[previous...] }
+            }
+            index = previous
+        }
+        return text[...]
     }
 
     /// Past this many bytes without whitespace, what came is a word anyway.
