@@ -38,16 +38,20 @@ public struct ClaimPhrases: Sendable, Hashable {
 
     /// Words in the longest phrase: how far back a claim can begin.
     let longestPhrase: Int
+    /// Every word of every phrase: a word outside it ends no claim phrase.
+    let vocabulary: Set<String>
 
     init(phrases: [ClaimKind: [[String]]], strong: Set<String>) {
         self.phrases = phrases
         self.longestPhrase = Self.longest(phrases)
+        self.vocabulary = Set(phrases.values.joined().joined())
         self.strong = Set(strong.map(Self.words))
     }
 
     private init(phrases: [ClaimKind: [[String]]], strongPhrases: Set<[String]>) {
         self.phrases = phrases
         self.longestPhrase = Self.longest(phrases)
+        self.vocabulary = Set(phrases.values.joined().joined())
         self.strong = strongPhrases
     }
 

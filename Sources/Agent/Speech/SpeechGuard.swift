@@ -65,16 +65,20 @@ struct SpeechGuard {
         if isBlocked { held += text; return "" }
         pending += text
         var out = ""
-        while let end = Self.wordEnd(in: pending) ?? (pending.utf8.count > Self.longestWord ? pending.endIndex : nil) {
-            let word = String(pending[..<end])
-            pending.removeSubrange(..<end)
+        // Words are cut off a slice, not removed from `pending` one by one: a whole JSON answer
+        // comes in one piece, and removing from a string's front copies the rest each time.
+        var rest = pending[...]
+        while let end = Self.wordEnd(in: rest) ?? (rest.utf8.count > Self.longestWord ? rest.endIndex : nil) {
+            let word = String(rest[..<end])
+            rest = rest[end...]
             out += take(word, evidence: evidence)
             if isBlocked {
-                held += pending
-                pending = ""
+                held += rest
+                rest = rest[rest.endIndex...]
                 break
             }
         }
+        pending = String(rest)
         return out
     }
 
@@ -176,16 +180,29 @@ struct SpeechGuard {
         let words = lead + next
         lead = ""
         let candidate = sentence + words
-        // A claim phrase is at most a few words long: only the sentence's last words can begin
-        // one that ends in these, so a long sentence is not read again on every word.
-        if phrases.mentions(Self.lastWords(of: sentence, count: phrases.longestPhrase - 1) + words) {
+        if mayBeginClaim(words) {
             let ends = Self.endsSentence(words)
             guard ends else { claim = words; return "" }
             return judge(words, evidence: evidence)
         }
         // Only the sentence's end is needed to judge a claim in it; a run-on is cut short.
-        sentence = Self.endsSentence(words) ? "" : String(candidate.suffix(Self.sentenceMemory))
+        // A suffix counts Characters from the end; a sentence shorter in bytes needs none.
+        sentence = Self.endsSentence(words) ? ""
+            : candidate.utf8.count <= Self.sentenceMemory ? candidate : String(candidate.suffix(Self.sentenceMemory))
         return words
+    }
+
+    /// Whether a claim phrase may end in `words`. A claim phrase is at most a few words long:
+    /// only the sentence's last words can begin one that ends in these, so a long sentence is
+    /// not read again on every word. And what came before was read already: unless one of
+    /// these words is a word of some phrase, none can end here.
+    private func mayBeginClaim(_ words: String) -> Bool {
+        let separated = sentence.utf8.last.map { $0 < 0x80 && !ASCIIWords.isTokenByte($0) } ?? true
+            || words.utf8.first.map { $0 < 0x80 && !ASCIIWords.isTokenByte($0) } ?? true
+        if separated, words.utf8.allSatisfy({ $0 < 0x80 }), !ASCIIWords.tokens(words).contains(where: phrases.vocabulary.contains) {
+            return false
+        }
+        return phrases.mentions(Self.lastWords(of: sentence, count: phrases.longestPhrase - 1) + words)
     }
 
     private mutating func judge(_ claimed: String, evidence: () -> PromiseEvidence) -> String {
@@ -202,9 +219,15 @@ struct SpeechGuard {
         "had", "is", "are", "was", "were", "been", "be", "all", "now", "just", "already", "successfully", "also", "got",
         "gone", "ahead", "and", "so", "your", "the", "appointment", "visit",
     ]
+    private static let longestLeadIn = leadIns.map(\.utf8.count).max() ?? 0
 
     /// A lead-in word standing alone, with nothing after it in its sentence yet (no comma, no end).
     static func leadsIn(_ word: String) -> Bool {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            let trimmed = ASCIIWords.trimmedBytes(word)
+            guard let last = trimmed.last, ASCIIWords.isLetter(last), trimmed.count <= longestLeadIn else { return false }
+            return leadIns.contains(String(decoding: trimmed.map { ASCIIWords.isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self))
+        }
         let trimmed = word.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.last?.isLetter == true else { return false }
         return leadIns.contains(trimmed.lowercased().replacing("\u{2019}", with: "'"))
@@ -232,7 +255,12 @@ struct SpeechGuard {
     static let sentenceMemory = 300
 
     /// Where the first whole word of `text` ends: after the whitespace that follows it.
-    static func wordEnd(in text: String) -> String.Index? {
+    static func wordEnd(in text: Substring) -> String.Index? {
+        switch ASCIIWords.wordEnd(in: text) {
+        case .none: return nil
+        case .some(.some(let end)): return end
+        case .some(.none): break
+        }
         guard let space = text.firstIndex(where: \.isWhitespace) else { return nil }
         return text.index(after: space)
     }
@@ -240,6 +268,17 @@ struct SpeechGuard {
     private static let abbreviations: Set<String> = ["dr", "mr", "mrs", "ms", "st", "a.m", "p.m", "e.g", "i.e", "vs"]
 
     static func endsSentence(_ word: String) -> Bool {
+        if word.utf8.allSatisfy({ $0 < 0x80 }) {
+            if word.utf8.contains(0x0A) { return true }
+            let trimmed = ASCIIWords.trimmedBytes(word)
+            guard let last = trimmed.last, last == UInt8(ascii: ".") || last == UInt8(ascii: "!") || last == UInt8(ascii: "?") else {
+                return false
+            }
+            guard last == UInt8(ascii: ".") else { return true }
+            let stem = trimmed.dropLast().drop { !ASCIIWords.isLetter($0) }
+            guard stem.count <= 3 else { return true }
+            return !abbreviations.contains(String(decoding: stem.map { ASCIIWords.isLetter($0) ? $0 | 0x20 : $0 }, as: UTF8.self))
+        }
         if word.contains("\n") { return true }
         let trimmed = word.trimmingCharacters(in: .whitespaces)
         guard let last = trimmed.last, ".!?".contains(last) else { return false }
@@ -254,6 +293,8 @@ struct SpeechGuard {
 
     /// The word as it may be spoken: no markdown, JSON, field names or ids.
     private mutating func clean(_ raw: String) -> String {
+        // Nearly every word: nothing open, not at a line's start, no byte that markup needs.
+        if !atLineStart, parenthesis == nil, jsonDepth == 0, ASCIIWords.isPlain(raw) { return raw }
         let lineStart = atLineStart
         atLineStart = raw.contains("\n")
         guard let unheld = withoutIDs(raw) else { return "" }
