@@ -205,7 +205,7 @@ public final class ChatAgent: Sendable {
                 callerText: callerWords, startedAt: date,
                 businessRule: turn.businessRule, calledNumber: turn.calledNumber),
             earlierRounds: earlierRounds,
-            callerContext: prompt.live.flatMap(Self.callerLine),
+            callerContext: prompt.callerLine,
             baseSystem: system, stage: stage, clientTools: clientTools, ourTools: ourTools)
     }
 
@@ -233,12 +233,6 @@ public final class ChatAgent: Sendable {
         var message = message
         message.content = .string(text.replacing(filler, with: "").trimmingCharacters(in: .whitespaces))
         return message
-    }
-
-    /// The live context's line about the caller (their next appointment backs what the answer says of it).
-    static func callerLine(_ live: String) -> String? {
-        guard let label = PromptAssembler.livePlaceholders.first(where: { $0.name == "caller_context" })?.label else { return nil }
-        return live.split(separator: "\n").first { $0.hasPrefix(label) }.map(String.init)
     }
 
     /// What the model is told when its answer claimed a change that no tool committed.

@@ -140,15 +140,16 @@ public final class PromptAssembler: Sendable {
         return values
     }
 
-    /// A turn's prompt: the system message that stays the same for the whole call, and the live
-    /// context (nil when the persona uses none of the live values and nothing matched).
+    /// A turn's prompt: the system message that stays the same for the whole call, the live
+    /// context (nil when the persona uses none of the live values and nothing matched), and the
+    /// live context's line about the caller (their next appointment backs what an answer says of it).
     /// - Parameters:
     ///   - callerWords: the caller's latest message, to look up in the business's documents
     ///     (not when the persona turned `search_knowledge` off).
     ///   - channel: `sms` renders the persona's text variant.
     public func renderParts(
         _ persona: Persona, now: Date, callerNumber: String?, callerWords: String? = nil, channel: String = "voice", logger: Logger
-    ) async throws(AgentError) -> (stable: String, live: String?) {
+    ) async throws(AgentError) -> (stable: String, live: String?, callerLine: String?) {
         let template = channel == "sms" ? persona.textTemplate : persona.template
         // Looked up while the other values are read: both wait on the store's readers, and a
         // caller should wait for the slower of the two, not their sum.
@@ -156,13 +157,15 @@ public final class PromptAssembler: Sendable {
         var values = try await values(now: now, callerNumber: callerNumber, logger: logger)
         let used = Set(template.placeholders)
         var live: [String] = []
+        var callerLine: String?
         for (name, label) in Self.livePlaceholders where used.contains(name) {
             let value = values[name] ?? ""
             live.append(value.contains("\n") ? "\(label):\n\(value)" : "\(label): \(value)")
+            if name == "caller_context" { callerLine = value.contains("\n") ? "\(label):" : live.last }
             values[name] = Self.liveReference
         }
         if let hint = await hint { live.append("\(Self.knowledgeLabel): \(hint)") }
-        return (template.render(values), live.isEmpty ? nil : ([Self.liveHeading] + live).joined(separator: "\n"))
+        return (template.render(values), live.isEmpty ? nil : ([Self.liveHeading] + live).joined(separator: "\n"), callerLine)
     }
 
     /// The whole prompt of a turn as one text (`frontdesk persona render`, tests): the system
