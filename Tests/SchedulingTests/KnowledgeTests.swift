@@ -146,6 +146,26 @@ struct KnowledgeTests {
         #expect(found.first?.title == "Calm visits" && found.first?.documentID == first.document.id)
     }
 
+    @Test func eachHitSaysHowManyOfTheSearchedWordsItHolds() async throws {
+        // Given a passage that repeats one word many times and one that holds two words once,
+        // saved in separate transactions (each its own index segment before it is merged)
+        let (desk, _) = try Self.seededDesk()
+        _ = try await desk.addKnowledgeDocument(
+            sourceName: "parking.md", title: "Parking", body: "Parking parking parking: the parking garage has parking on every level.",
+            for: Self.staff, now: TestBook.now)
+        _ = try await desk.addKnowledgeDocument(
+            sourceName: "bikes.md", title: "Bicycles", body: "Bike racks stand beside the garage entrance.", for: Self.staff, now: TestBook.now)
+        // When both are found by three words
+        let hits = try await desk.searchKnowledge("parking garage racks")
+        // Then bm25 may rank the repeated word first, but the counts tell them apart
+        let parking = try #require(hits.first { $0.title == "Parking" })
+        let bikes = try #require(hits.first { $0.title == "Bicycles" })
+        #expect(parking.matchedTerms == 2)
+        #expect(bikes.matchedTerms == 2)
+        #expect(try await desk.searchKnowledge("parking elevator").first { $0.title == "Parking" }?.matchedTerms == 1)
+        #expect(try await desk.searchKnowledge("racks").first?.matchedTerms == 1)
+    }
+
     @Test func removingADocumentRemovesItsPassagesFromSearch() async throws {
         let (desk, _) = try Self.seededDesk()
         let insurance = try #require(try await desk.knowledgeDocuments(for: Self.staff).first { $0.sourceName == "insurance.md" })

@@ -37,13 +37,24 @@ extension AppointmentBook {
         guard let document = try db.first("\(documentColumns) WHERE d.id = ?", [v(id)], documentRow) else {
             throw SchedulingError.notFound("document")
         }
+        try optimizeKnowledgeIndex(db)
         return (document, existing != nil)
+    }
+
+    /// Merges the index into one segment. FTS5 adds a segment per transaction and merges them
+    /// only now and then; a search reads every segment for every term, and this search runs on
+    /// every turn a caller speaks (three small documents in three segments cost it three times
+    /// the instructions of one). Documents change seldom, and merging a business's documents
+    /// is quick.
+    static func optimizeKnowledgeIndex(_ db: SQLiteConnection) throws {
+        try db.run("INSERT INTO knowledge_index(knowledge_index) VALUES ('optimize')")
     }
 
     /// Removes a document; its passages and their index entries go with it.
     public func removeKnowledgeDocument(id: Int64) throws {
         try write { db in
             guard try db.run("DELETE FROM knowledge_documents WHERE id = ?", [v(id)]) == 1 else { throw SchedulingError.notFound("document") }
+            try Self.optimizeKnowledgeIndex(db)
         }
     }
 
@@ -59,32 +70,22 @@ extension AppointmentBook {
     public func searchKnowledge(_ query: KnowledgeQuery, limit: Int) throws -> [KnowledgePassage] {
         guard !query.isEmpty, limit > 0 else { return [] }
         return try read { db in
-            var hits = try db.all("""
-                SELECT p.document_id, d.title, p.heading, p.text, bm25(knowledge_index, \(Self.knowledgeWeights)) AS rank, p.id
+            // bm25 sums over the terms, so one term repeated often can outscore several found
+            // once: how many distinct terms each hit holds is counted beside it (`matched_phrases`,
+            // FrontDesk's FTS5 function: each term is one phrase of the expression).
+            try db.all("""
+                SELECT p.document_id, d.title, p.heading, p.text, bm25(knowledge_index, \(Self.knowledgeWeights)) AS rank,
+                       matched_phrases(knowledge_index)
                 FROM knowledge_index
                 JOIN knowledge_passages p ON p.id = knowledge_index.rowid
                 JOIN knowledge_documents d ON d.id = p.document_id
                 WHERE knowledge_index MATCH ?
                 ORDER BY rank, p.id LIMIT ?
                 """, [v(query.terms.map(Self.phrase).joined(separator: " OR ")), v(limit)]) { row in
-                (id: row.int(5) as Int64, passage: KnowledgePassage(
+                KnowledgePassage(
                     documentID: row.int(0), title: row.text(1), heading: row.optionalText(2), text: row.text(3),
-                    score: -row.double(4), matchedTerms: 0))
+                    score: -row.double(4), matchedTerms: row.int(5))
             }
-            guard !hits.isEmpty else { return [] }
-            // bm25 sums over the terms, so one term repeated often can outscore several found
-            // once: how many distinct terms each hit holds is counted apart, one term at a time.
-            let ids = "[" + hits.map { String($0.id) }.joined(separator: ",") + "]"
-            var matched: [Int64: Int] = [:]
-            for term in query.terms {
-                try db.query("SELECT rowid FROM knowledge_index WHERE knowledge_index MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-                             [v(Self.phrase(term)), v(ids)]) { row in
-                    let id: Int64 = row.int(0)
-                    matched[id, default: 0] += 1
-                }
-            }
-            for index in hits.indices { hits[index].passage.matchedTerms = matched[hits[index].id] ?? 0 }
-            return hits.map(\.passage)
         }
     }
 

@@ -32,6 +32,11 @@ final class SQLiteConnection: @unchecked Sendable {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        let registered = frontdesk_register_fts5_functions(db)
+        guard registered == SQLITE_OK else {
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: registered, message: "cannot register FTS5 functions")
+        }
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA synchronous = \(synchronous.rawValue)")
         // Switching to WAL needs a write lock; a fresh file opened by several processes at

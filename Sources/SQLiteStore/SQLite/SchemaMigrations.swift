@@ -16,7 +16,7 @@ enum SchemaMigrations {
         }
     }
 
-    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15]
+    static let all: [String] = [v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16]
 
     /// Instants are INTEGER Unix seconds (UTC). `block_*` columns are the interval an
     /// appointment keeps its provider busy: start − buffer before … end + buffer after, so every
@@ -540,5 +540,12 @@ enum SchemaMigrations {
     /// a repeated filler), as a JSON array of `{kind, text}`: shown in the call log.
     private static let v15 = """
         ALTER TABLE call_turns ADD COLUMN interventions TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(interventions));
+        """
+
+    /// The knowledge index merged into one segment, as every document change now leaves it
+    /// (`AppointmentBook.optimizeKnowledgeIndex`): a file written before searched three
+    /// segments for every term of every turn.
+    private static let v16 = """
+        INSERT INTO knowledge_index(knowledge_index) VALUES ('optimize');
         """
 }
