@@ -160,8 +160,10 @@ public final class PromptAssembler: Sendable {
         var callerLine: String?
         for (name, label) in Self.livePlaceholders where used.contains(name) {
             let value = values[name] ?? ""
-            live.append(value.contains("\n") ? "\(label):\n\(value)" : "\(label): \(value)")
-            if name == "caller_context" { callerLine = value.contains("\n") ? "\(label):" : live.last }
+            // Bytes, not Foundation's `contains`: that bridges the whole value to UTF-16 first.
+            let multiline = value.utf8.contains(0x0A)
+            live.append(multiline ? "\(label):\n\(value)" : "\(label): \(value)")
+            if name == "caller_context" { callerLine = multiline ? "\(label):" : live.last }
             values[name] = Self.liveReference
         }
         if let hint = await hint { live.append("\(Self.knowledgeLabel): \(hint)") }

@@ -110,6 +110,14 @@ public struct TranscriptAnchor: Sendable, Equatable {
     /// Our answer as the comparison sees it: letters and digits, lowercased, so a client's own
     /// whitespace, punctuation or markup around the same words does not break a continuation.
     static func normalisedAnswer(_ text: String) -> String {
+        // ASCII (nearly every answer) needs no Unicode property lookups: the same letters and
+        // digits, lowercased.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.compactMap { byte -> UInt8? in
+                if ASCIIWords.isLetter(byte) { return byte | 0x20 }
+                return (0x30...0x39).contains(byte) ? byte : nil
+            }, as: UTF8.self)
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
             out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
