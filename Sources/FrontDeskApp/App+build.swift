@@ -191,7 +191,7 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        server: .http1(configuration: .init(
+        server: .http1OnEventLoop(configuration: .init(
             additionalChannelHandlers: [ConnectionGuardHandler(bodyTimeout: TimeAmount(configuration.httpBodyTimeout))],
             idleTimeout: TimeAmount(configuration.httpIdleTimeout))),
         configuration: .init(
