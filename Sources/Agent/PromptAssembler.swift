@@ -160,8 +160,10 @@ public final class PromptAssembler: Sendable {
         var callerLine: String?
         for (name, label) in Self.livePlaceholders where used.contains(name) {
             let value = values[name] ?? ""
-            // Bytes, not Foundation's `contains`: that bridges the whole value to UTF-16 first.
-            let multiline = value.utf8.contains(0x0A)
+            // memchr on the bytes, not Foundation's `contains`: that bridges the whole value to
+            // UTF-16 first (the open slots and the caller's summary are kilobytes every turn).
+            let multiline = value.utf8.withContiguousStorageIfAvailable { $0.isEmpty ? false : memchr($0.baseAddress!, 0x0A, $0.count) != nil }
+                ?? value.utf8.contains(0x0A)
             live.append(multiline ? "\(label):\n\(value)" : "\(label): \(value)")
             if name == "caller_context" { callerLine = multiline ? "\(label):" : live.last }
             values[name] = Self.liveReference

@@ -10,14 +10,9 @@ public struct PromptTemplate: Sendable, Hashable {
 
     let pieces: [Piece]
 
-    /// Every placeholder name the template uses, in order of first appearance.
-    public var placeholders: [String] {
-        var seen: Set<String> = []
-        return pieces.compactMap {
-            guard case .placeholder(let name) = $0, seen.insert(name).inserted else { return nil }
-            return name
-        }
-    }
+    /// Every placeholder name the template uses, in order of first appearance. Kept, not
+    /// recomputed: every turn asks which it uses.
+    public let placeholders: [String]
 
     public init(_ text: String) {
         var pieces: [Piece] = []
@@ -31,6 +26,11 @@ public struct PromptTemplate: Sendable, Hashable {
         }
         if !rest.isEmpty { pieces.append(.text(String(rest))) }
         self.pieces = pieces
+        var seen: Set<String> = []
+        placeholders = pieces.compactMap {
+            guard case .placeholder(let name) = $0, seen.insert(name).inserted else { return nil }
+            return name
+        }
     }
 
     /// Fills the placeholders. An unknown one is left visible as `{{name}}` (and reported by
