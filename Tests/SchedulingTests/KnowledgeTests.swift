@@ -120,6 +120,11 @@ struct KnowledgeTests {
         let hits = try await desk.searchKnowledge("NOT \"delta\" NEAR* dental")
         #expect(hits.first?.heading == "PPO plans")
         #expect(KnowledgeQuery("delta* AND (dental) OR NEAR").terms == ["delta", "dental", "near"])
+        // Plain ASCII takes a byte-level path; the same words with one accented word go through
+        // Unicode folding: both read the words the same way.
+        let plain = "Do you TAKE Delta-Dental? 2024 plans, x, take"
+        #expect(KnowledgeQuery(plain).terms == ["take", "delta", "dental", "2024", "plans"])
+        #expect(KnowledgeQuery(plain + " Café").terms == ["take", "delta", "dental", "2024", "plans", "cafe"])
         #expect(KnowledgeQuery((0..<1_000).map { "word\($0)" }.joined(separator: " ")).terms.count == KnowledgeQuery.maxTerms)
     }
 
