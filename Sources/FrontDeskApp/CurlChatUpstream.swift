@@ -101,6 +101,12 @@ final class SSEChunkReader: @unchecked Sendable {
                     finished = true
                     return nil
                 }
+                // The usual chunk is read without building a JSON tree; anything else (an
+                // error, an odd shape) takes the full reading below.
+                if let chunk = ChatCompletionChunk(streamed: data) {
+                    if chunk.finishReason != nil { sawFinishReason = true }
+                    return chunk
+                }
                 guard let json = try? JSONValue(parsing: data) else {
                     throw AgentError.upstreamInterrupted("The upstream sent an event that is not JSON.")
                 }

@@ -39,7 +39,7 @@ struct JSONParser {
 
     private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -48,7 +48,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < Self.maxDepth else { throw fail("nesting too deep") }
         guard index < bytes.count else { throw fail("unexpected end of input") }
         switch bytes[index] {
@@ -145,7 +145,7 @@ struct JSONParser {
         return bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
     }
 
-    private mutating func parseString() throws(JSONParseError) -> String {
+    mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // opening quote
         let start = index
         // Fast path: no escapes, so the string is a slice of the input.
@@ -212,6 +212,60 @@ struct JSONParser {
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// Reads an object member by member without building it: `body` gets each key and must
+    /// consume its value (parse it, or `parseValue` to skip it).
+    mutating func members(depth: Int, _ body: (inout JSONParser, String) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected an object") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            skipWhitespace()
+            try body(&self, key)
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw fail("expected ',' or '}'")
+        }
+    }
+
+    /// Reads an array element by element without building it; `body` must consume each.
+    mutating func elements(depth: Int, _ body: (inout JSONParser, Int) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw fail("expected an array") }
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        var position = 0
+        while true {
+            skipWhitespace()
+            try body(&self, position)
+            position += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw fail("unexpected end of input") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            throw fail("expected ',' or ']'")
+        }
+    }
+
+    /// The next byte, without consuming it (nil at the end).
+    var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    /// Whether only whitespace is left.
+    mutating func atEnd() -> Bool {
+        skipWhitespace()
+        return index == bytes.count
     }
 
     private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
