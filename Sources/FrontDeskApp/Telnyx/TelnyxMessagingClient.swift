@@ -67,7 +67,9 @@ struct TelnyxMessagingClient: Sendable {
             switch answer.status {
             case 200..<300:
                 return .sent(messageID: messageID(try? JSONValue(parsing: answer.body)))
-            case 500...599, _ where retrying.contains(answer.status):
+            case 500...599:
+                return .retryable("Telnyx answered \(answer.status): \(snippet)")
+            case _ where retrying.contains(answer.status):
                 return .retryable("Telnyx answered \(answer.status): \(snippet)")
             default:
                 return .refused("Telnyx answered \(answer.status): \(snippet)")
