@@ -32,8 +32,7 @@ struct JSONParser {
     mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue(depth: 0)
-        skipWhitespace()
-        guard index == bytes.count else { throw fail("unexpected data after the JSON value") }
+        guard atEnd() else { throw fail("unexpected data after the JSON value") }
         return value
     }
 
@@ -74,41 +73,15 @@ struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw fail("expected ',' or '}'")
-        }
+        try self.members(depth: depth) { parser, key throws(JSONParseError) in members[key] = try parser.parseValue(depth: depth + 1) }
+        return .object(members)
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue(depth: depth + 1))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
-            throw fail("expected ',' or ']'")
-        }
+        try self.elements(depth: depth) { parser, _ throws(JSONParseError) in elements.append(try parser.parseValue(depth: depth + 1)) }
+        return .array(elements)
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> String {
