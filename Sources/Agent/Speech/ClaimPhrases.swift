@@ -42,21 +42,14 @@ public struct ClaimPhrases: Sendable, Hashable {
     let vocabulary: Set<String>
 
     init(phrases: [ClaimKind: [[String]]], strong: Set<String>) {
-        self.phrases = phrases
-        self.longestPhrase = Self.longest(phrases)
-        self.vocabulary = Set(phrases.values.joined().joined())
-        self.strong = Set(strong.map(Self.words))
+        self.init(phrases: phrases, strongPhrases: Set(strong.map(Self.words)))
     }
 
     private init(phrases: [ClaimKind: [[String]]], strongPhrases: Set<[String]>) {
         self.phrases = phrases
-        self.longestPhrase = Self.longest(phrases)
-        self.vocabulary = Set(phrases.values.joined().joined())
         self.strong = strongPhrases
-    }
-
-    private static func longest(_ phrases: [ClaimKind: [[String]]]) -> Int {
-        phrases.values.flatMap { $0 }.map(\.count).max() ?? 1
+        longestPhrase = phrases.values.joined().map(\.count).max() ?? 1
+        vocabulary = Set(phrases.values.joined().joined())
     }
 
     /// The standard phrases plus `extra` ("penciled you in, got you sorted") for each kind; a
