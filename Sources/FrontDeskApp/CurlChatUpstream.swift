@@ -102,18 +102,8 @@ final class SSEChunkReader: @unchecked Sendable {
                     return nil
                 }
                 // The usual chunk is read without building a JSON tree; anything else (an
-                // error, an odd shape) takes the full reading below.
-                if let chunk = ChatCompletionChunk(streamed: data) {
-                    if chunk.finishReason != nil { sawFinishReason = true }
-                    return chunk
-                }
-                guard let json = try? JSONValue(parsing: data) else {
-                    throw AgentError.upstreamInterrupted("The upstream sent an event that is not JSON.")
-                }
-                if let error = OpenAIErrorBody(json: json) {
-                    throw AgentError.upstreamInterrupted("The upstream LLM reported an error mid-stream: \(redact(error.message))")
-                }
-                let chunk = try ChatCompletionChunk(json: json)
+                // error, an odd shape) takes the full reading.
+                let chunk = try ChatCompletionChunk(streamed: data) ?? fullReading(of: data)
                 if chunk.finishReason != nil { sawFinishReason = true }
                 return chunk
             }
@@ -143,6 +133,17 @@ final class SSEChunkReader: @unchecked Sendable {
             }
         }
         return nil
+    }
+
+    /// An event as JSON: a chunk, or the error the upstream reported mid-stream.
+    private func fullReading(of data: String) throws -> ChatCompletionChunk {
+        guard let json = try? JSONValue(parsing: data) else {
+            throw AgentError.upstreamInterrupted("The upstream sent an event that is not JSON.")
+        }
+        if let error = OpenAIErrorBody(json: json) {
+            throw AgentError.upstreamInterrupted("The upstream LLM reported an error mid-stream: \(redact(error.message))")
+        }
+        return try ChatCompletionChunk(json: json)
     }
 }
 
