@@ -16,14 +16,12 @@ public struct KnowledgeQuery: Sendable, Equatable {
     static let maxTermLength = 40
 
     public init(_ text: String) {
+        let prefix = String(text.unicodeScalars.prefix(Self.maxScannedCharacters))
         // Plain ASCII (nearly every caller's words) needs neither Foundation's folding nor
-        // Unicode property lookups: lowercased letters and digits are the words, the same ones.
-        if text.utf8.count <= Self.maxScannedCharacters, text.utf8.allSatisfy({ $0 < 0x80 }) {
-            self.terms = Self.asciiTerms(text)
-            return
-        }
-        let scanned = String(text.unicodeScalars.prefix(Self.maxScannedCharacters))
-            .folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+        // Unicode property lookups: lowercasing is the whole folding, and a word is letters and digits.
+        let ascii = prefix.utf8.allSatisfy { $0 < 0x80 }
+        let scanned = ascii ? prefix.lowercased()
+            : prefix.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
         var terms: [String] = []
         var seen = Set<String>()
         var word = String.UnicodeScalarView()
@@ -36,8 +34,11 @@ public struct KnowledgeQuery: Sendable, Equatable {
             terms.append(term)
         }
         for scalar in scanned.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-                || scalar.properties.generalCategory == .nonspacingMark {
+            let inWord = scalar.isASCII
+                ? ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                    || scalar.properties.generalCategory == .nonspacingMark
+            if inWord {
                 word.append(scalar)
             } else {
                 finish()
@@ -48,28 +49,6 @@ public struct KnowledgeQuery: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { terms.isEmpty }
-
-    private static func asciiTerms(_ text: String) -> [String] {
-        var terms: [String] = []
-        var seen = Set<String>()
-        var word: [UInt8] = []
-        func finish() {
-            defer { word.removeAll(keepingCapacity: true) }
-            guard word.count >= 2, word.count <= maxTermLength, terms.count < maxTerms else { return }
-            let term = String(decoding: word, as: UTF8.self)
-            guard !stopWords.contains(term), seen.insert(term).inserted else { return }
-            terms.append(term)
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word.append(byte)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte | 0x20)
-            default: finish()
-            }
-        }
-        finish()
-        return terms
-    }
 
     /// English function words and what callers say around a question ("hi", "calling",
     /// "wanted to ask"): they match every document and would decide nothing.
