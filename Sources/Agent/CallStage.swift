@@ -86,15 +86,7 @@ public struct CallStage: Sendable, Hashable {
     /// The stage the conversation is in after `rounds` (FrontDesk's own tool rounds, oldest
     /// first): the last stage `change_stage` moved it to, if it is still one of `stages`.
     static func current(after rounds: [ChatMessage], stages: [CallStage]) -> CallStage? {
-        var names: [String: String] = [:]
-        var latest: String?
-        for message in rounds {
-            for call in message.toolCalls { names[call.id] = call.name }
-            guard message.role == .tool, let id = message.toolCallID, names[id] == toolName, let text = message.text,
-                  let result = try? JSONValue(parsing: text), let stage = result["stage"]?.stringValue, result["error"] == nil
-            else { continue }
-            latest = stage
-        }
-        return stages.first { $0.name == latest } ?? stages.first
+        let latest = rounds.successfulToolResults().last { $0.tool == toolName && $0.result["stage"]?.stringValue != nil }
+        return stages.first { $0.name == latest?.result["stage"]?.stringValue } ?? stages.first
     }
 }

@@ -66,15 +66,7 @@ public struct ChangeProposal: Sendable, Hashable {
 
     /// The holds `hold_slot` made in `rounds` (earlier turns' remembered tool rounds).
     public static func holds(in rounds: [ChatMessage]) -> Set<Int64> {
-        var names: [String: String] = [:]
-        var holds = Set<Int64>()
-        for message in rounds {
-            for call in message.toolCalls { names[call.id] = call.name }
-            guard message.role == .tool, let id = message.toolCallID, names[id] == "hold_slot", let text = message.text,
-                  let hold = try? JSONValue(parsing: text), hold["error"] == nil, let holdID = hold["hold_id"]?.intValue else { continue }
-            holds.insert(Int64(holdID))
-        }
-        return holds
+        Set(rounds.successfulToolResults().filter { $0.tool == "hold_slot" }.compactMap { $0.result["hold_id"]?.intValue.map(Int64.init) })
     }
 
     /// The proposals made in `turns` (earlier turns of this conversation, as remembered).

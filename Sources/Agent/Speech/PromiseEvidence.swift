@@ -20,11 +20,7 @@ struct PromiseEvidence: Sendable {
     ///   - rounds: FrontDesk's internal rounds (assistant tool calls and their results).
     ///   - callerContext: the live context's line about the caller (their next appointment).
     init(rounds: [ChatMessage], callerContext: String?) {
-        var names: [String: String] = [:]
-        for message in rounds {
-            for call in message.toolCalls { names[call.id] = call.name }
-            guard message.role == .tool, let id = message.toolCallID, let name = names[id], let text = message.text,
-                  let result = try? JSONValue(parsing: text), case .object = result, result["error"] == nil else { continue }
+        for (name, result) in rounds.successfulToolResults() {
             switch name {
             case "book_appointment": add(.booked, result)
             case "reschedule_appointment": add(.moved, result); add(.booked, result)
