@@ -147,6 +147,12 @@ struct SpeechGuardTests {
         #expect(speech.takeInterventions().allSatisfy { $0.kind == .markup })
     }
 
+    @Test func aListsLinesAreHeardWithAPauseBetweenThem() {
+        var speech = Self.guardFor()
+        #expect(Self.stream("Two times:\n- Monday at 9:00 AM\n- Monday at 9:30 AM\nWhich works?", through: &speech).said
+                == "Two times: Monday at 9:00 AM, Monday at 9:30 AM, Which works?")
+    }
+
     @Test func anIdInParenthesesIsNotSaidButOtherParenthesesAre() {
         var speech = Self.guardFor()
         // (the space before the parenthesis went out with the word before it)

@@ -316,7 +316,13 @@ struct SpeechGuard {
             text = spoken
             changed = true
         }
-        if !keepsLineBreaks, text.contains("\n") { text = text.replacing("\n", with: " ") }
+        if !keepsLineBreaks, text.contains("\n") {
+            // Heard, a line break is a pause: without one, a list's lines run together
+            // ("Monday at 9:00 AM Monday at 9:30 AM").
+            let pause = text.trimmingCharacters(in: .whitespacesAndNewlines).last.map { $0.isLetter || $0.isNumber } ?? false
+            text = text.replacing("\n", with: " ")
+            if pause, let end = text.lastIndex(where: { !$0.isWhitespace }) { text.insert(",", at: text.index(after: end)) }
+        }
         if changed {
             markupSeen.append(String(core.prefix(40)))
             if text.allSatisfy(\.isWhitespace) { return "" }
